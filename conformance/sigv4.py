@@ -1,0 +1,130 @@
+"""Signature Version 4 primitives: canonical request, signing key, signature, header parsing.
+
+The suite signs its ordinary requests with aws-requests-auth (see :mod:`conformance.transport`).
+This module serves the two places that library cannot: the reference endpoint, which must
+*verify* signatures computed over whatever headers a client chose to sign, and the suite's
+deliberately defective requests (a date in the past, ``host`` left unsigned), which need a
+signer whose clock and signed-header list can be set.  Tested against botocore's signer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl, quote
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hmac(key: bytes, msg: str) -> bytes:
+    return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
+
+
+def signing_key(secret: str, datestamp: str, region: str, service: str) -> bytes:
+    key = _hmac(("AWS4" + secret).encode("utf-8"), datestamp)
+    for part in (region, service, "aws4_request"):
+        key = _hmac(key, part)
+    return key
+
+
+def canonical_query(query: str) -> str:
+    pairs = sorted(parse_qsl(query, keep_blank_values=True))
+    return "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in pairs)
+
+
+def canonical_request(method: str, path: str, query: str, headers: Mapping[str, str],
+                      signed_headers: Sequence[str], payload_hash: str) -> str:
+    """The SigV4 canonical request; ``headers`` maps lower-cased names to raw values."""
+    lines = [method, quote(path or "/", safe="/-_.~"), canonical_query(query)]
+    lines += [f"{name}:{' '.join(headers.get(name, '').split())}" for name in signed_headers]
+    return "\n".join(lines) + "\n\n" + ";".join(signed_headers) + "\n" + payload_hash
+
+
+def credential_scope(datestamp: str, region: str, service: str) -> str:
+    return f"{datestamp}/{region}/{service}/aws4_request"
+
+
+def signature(secret: str, amz_date: str, scope: str, canonical: str) -> str:
+    datestamp, region, service, _ = scope.split("/")
+    to_sign = "\n".join([ALGORITHM, amz_date, scope, sha256_hex(canonical.encode("utf-8"))])
+    return hmac.new(signing_key(secret, datestamp, region, service), to_sign.encode("utf-8"),
+                    hashlib.sha256).hexdigest()
+
+
+def sign(method: str, url_path: str, host: str, body: bytes, *, access_key: str, secret: str,
+         region: str, service: str, when: datetime | None = None, token: str | None = None,
+         extra_headers: Mapping[str, str] | None = None,
+         signed: Sequence[str] | None = None) -> dict[str, str]:
+    """Headers (Authorization, X-Amz-Date, ...) that sign a request.
+
+    ``when`` sets the clock (default now); ``signed`` chooses which of the lower-cased
+    headers are signed (default: host, x-amz-date, the token and ``extra_headers``).
+    """
+    when = when or datetime.now(timezone.utc)
+    amz_date = when.strftime(AMZ_DATE_FORMAT)
+    headers = {"host": host, "x-amz-date": amz_date}
+    if token:
+        headers["x-amz-security-token"] = token
+    headers.update({k.lower(): v for k, v in (extra_headers or {}).items()})
+    names = sorted(signed if signed is not None else headers)
+    path, _, query = url_path.partition("?")
+    canonical = canonical_request(method, path, query, headers, names, sha256_hex(body))
+    scope = credential_scope(amz_date[:8], region, service)
+    sig = signature(secret, amz_date, scope, canonical)
+    out = {"Authorization": f"{ALGORITHM} Credential={access_key}/{scope}, "
+                            f"SignedHeaders={';'.join(names)}, Signature={sig}",
+           "X-Amz-Date": amz_date}
+    if token:
+        out["X-Amz-Security-Token"] = token
+    return out
+
+
+class MalformedAuthorization(ValueError):
+    """The Authorization header is not SigV4 syntax."""
+
+
+@dataclass(frozen=True)
+class Authorization:
+    access_key: str
+    datestamp: str
+    region: str
+    service: str
+    terminator: str
+    signed_headers: tuple[str, ...]
+    signature: str
+
+    @property
+    def scope(self) -> str:
+        return f"{self.datestamp}/{self.region}/{self.service}/{self.terminator}"
+
+
+_AUTH_RE = re.compile(
+    r"^AWS4-HMAC-SHA256\s+Credential=(?P<cred>[^,\s]+)\s*,\s*SignedHeaders=(?P<sh>[^,\s]+)"
+    r"\s*,\s*Signature=(?P<sig>[0-9a-fA-F]+)\s*$"
+)
+
+
+def parse_authorization(value: str) -> Authorization:
+    """Split a SigV4 Authorization header; raise MalformedAuthorization if it is not one."""
+    m = _AUTH_RE.match(value.strip())
+    if not m:
+        raise MalformedAuthorization("Authorization header is not AWS4-HMAC-SHA256 syntax")
+    parts = m["cred"].split("/")
+    if len(parts) != 5 or not all(parts):
+        raise MalformedAuthorization("Credential must be <key>/<date>/<region>/<service>/aws4_request")
+    return Authorization(parts[0], parts[1], parts[2], parts[3], parts[4],
+                         tuple(m["sh"].lower().split(";")), m["sig"].lower())
+
+
+def redact_authorization(value: str) -> str:
+    """The header with its signature replaced: safe to log or report."""
+    return re.sub(r"Signature=[0-9a-fA-F]+", "Signature=<redacted>", value)
