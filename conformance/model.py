@@ -114,3 +114,16 @@ class Failure:
     reason: str
     exchange: Exchange | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """An AWS key pair (and optional session token); its repr never shows the secret."""
+
+    access_key: str
+    secret_key: str = field(repr=False)
+    session_token: str | None = field(default=None, repr=False)
+
+
+# The documented example pair: the reference endpoint's default credentials.
+EXAMPLE_CREDENTIALS = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
