@@ -56,6 +56,11 @@ _TABLES: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 _DOT = {"java": f"[^{JAVA_LINE_TERMINATORS}]", "ecma": f"[^{ECMA_LINE_TERMINATORS}]"}
+# Java's '$' (no MULTILINE) and '\Z': the end of input, or before one final line terminator
+# ("\r\n" counts as one; never between its '\r' and '\n').  ECMA's '$' (no m flag): the end only.
+JAVA_END_BEFORE_TERMINATOR = "(?=(?:\\r\\n|(?<!\\r)\\n|[\\r\\u0085\\u2028\\u2029])?\\Z)"
+_DOLLAR = {"java": JAVA_END_BEFORE_TERMINATOR, "ecma": "\\Z"}
+_TABLES["java"]["Z"] = (JAVA_END_BEFORE_TERMINATOR, "")
 
 
 class UnsupportedPattern(ValueError):
@@ -64,7 +69,7 @@ class UnsupportedPattern(ValueError):
 
 def translate(pattern: str, dialect: Literal["java", "ecma"] = "java") -> str:
     """Rewrite ``pattern`` for the ``regex`` library with ``dialect``'s meaning."""
-    table, dot = _TABLES[dialect], _DOT[dialect]
+    table, dot, dollar = _TABLES[dialect], _DOT[dialect], _DOLLAR[dialect]
     out: list[str] = []
     in_class = False
     i = 0
@@ -99,7 +104,7 @@ def translate(pattern: str, dialect: Literal["java", "ecma"] = "java") -> str:
         elif ch == "^":
             out.append("\\A")
         elif ch == "$":
-            out.append("\\Z")
+            out.append(dollar)
         else:
             out.append(ch)
         i += 1
