@@ -1,0 +1,481 @@
+"""The rulebook: every rule the suite checks, as data.
+
+Each :class:`Rule` says what an endpoint must (or should) do, where that requirement comes
+from, which answers are acceptable, and which fault of the reference endpoint proves the
+suite really checks it.  Strategies label every generated case with a rule id; checks and
+reports look rules up here.  ``CONFORMANCE.md`` is generated from this registry::
+
+    python -m conformance.rules > CONFORMANCE.md
+
+Rule ids are a contract shared with checks, runner, reports and baselines: add, never rename.
+Where the sources disagree (the botocore model against the reference page, 400 against 403
+for authentication errors, the 5- or 15-minute clock window, code points against UTF-16
+units, regex dialects, unknown members) a rule accepts every reasonable answer and says why.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from conformance.model import ANY_TYPE, Outcome
+
+SEVERITIES = ("MUST", "SHOULD")
+AREAS = ("envelope", "authentication", "validation", "accept", "state", "response", "transport")
+
+REF = "API_CreateSnapshot.md"
+PROTO = "PROTOCOL.md"
+OBSERVED = f"observed AWS behaviour ({PROTO} > Errors)"
+SMITHY = "awsJson1_1 (smithy aws-json-1_1-protocol)"
+SIGV4 = "SigV4 (AWS Signature Version 4 signing process)"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One requirement on the endpoint, with its source and the answers it allows."""
+
+    id: str            # e.g. "validation.SnapshotDescription.maxLength"
+    area: str          # the id's first part: envelope, authentication, validation, accept, ...
+    statement: str     # one line, own words
+    source: str        # where the requirement comes from
+    severity: str      # "MUST" (failure fails the run) | "SHOULD" (warning)
+    allowed: tuple[Outcome, ...] = ()   # for case rules: the acceptable answers
+    fault: str | None = None            # the reference endpoint's fault that proves this rule is checked
+    disputed: str | None = None         # why several answers are accepted, if so
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers
+# ---------------------------------------------------------------------------------------------
+AUTH_STATUSES = (400, 403)
+SUCCESS = (Outcome.success(),)
+VALIDATION = (
+    Outcome.error("ValidationException", 400),
+    Outcome.error("InvalidGatewayRequestException", 400, codes=("InvalidParameters",)),
+)
+SERIALIZATION = (Outcome.error("SerializationException", 400),)
+UNKNOWN_OPERATION = (Outcome.error("UnknownOperationException", 400),)
+NOT_FOUND = (
+    Outcome.error("InvalidGatewayRequestException", 400, codes=("VolumeNotFound", "GatewayNotFound")),
+)
+ANY_4XX = (Outcome(frozenset(range(400, 500)), ANY_TYPE),)
+
+
+def _auth(*types: str) -> tuple[Outcome, ...]:
+    return tuple(Outcome.error(t, *AUTH_STATUSES) for t in types)
+
+
+# ---------------------------------------------------------------------------------------------
+# Disputed points: why several answers are accepted
+# ---------------------------------------------------------------------------------------------
+# Built-in knowledge; the botocore comparison (schemas/disputed.json) refines the first three.
+DISPUTES: dict[str, str] = {
+    "partition-eusc": "the botocore model's VolumeARN pattern also allows the partition 'aws-eusc', "
+                      "the reference page's pattern does not: an eusc ARN may be refused or looked up",
+    "tags-max": "the reference page allows 'up to 50' tags, the botocore model sets no maximum: "
+                "51 tags may be refused or accepted",
+    "tag-value-pattern": "the reference page restricts tag values to letters, spaces, numbers and "
+                         "_ . : / = + - @, the botocore model gives values no pattern: either answer",
+    "auth-status": "AWS's JSON services answer authentication errors with 400, the Common Errors page "
+                   "lists 403: both statuses are accepted",
+    "auth-unknown-key": "JSON services answer UnrecognizedClientException (400), the Common Errors page "
+                        "lists InvalidClientTokenId (403): either type with either status",
+    "auth-missing": "MissingAuthenticationTokenException (JSON services) and MissingAuthenticationToken "
+                    "(Common Errors page) are both seen, with 400 or 403",
+    "clock-window": "live JSON services allow 5 minutes of clock skew, the docs say 15: only a date 20 "
+                    "minutes old is sent; InvalidSignatureException or RequestExpired",
+    "host-signed": "a signature that leaves out host is refused as incomplete or as invalid",
+    "length-units": "lengths may count code points or UTF-16 units: a value with astral characters "
+                    "whose verdict differs between the two may be accepted or refused",
+    "pattern-dialect": "the value matches the pattern under one regex dialect (java.util.regex, Python, "
+                       "ECMA) and not another: either answer",
+    "unknown-member": "AWS's JSON services ignore unknown members, strict servers refuse them: success, "
+                      "ValidationException or SerializationException",
+    "content-type": "AWS answers another Content-Type with 404 <UnknownOperationException/>, emulators "
+                    "commonly accept the request: either answer (a warning at most)",
+    "body-empty": "an empty body may be read as {} (then required members are missing: "
+                  "ValidationException) or refused as not JSON (SerializationException)",
+}
+
+# A dispute point from the botocore comparison -> the rule it widens.
+_BOTOCORE_DISPUTE_RULES = {
+    "partition-eusc": "validation.VolumeARN.pattern",
+    "tags-max": "validation.Tags.maxItems",
+    "tag-value-pattern": "validation.Tag.Value.pattern",
+}
+DISPUTED_JSON = Path(__file__).resolve().parent.parent / "schemas" / "disputed.json"
+
+
+def _raw_disputes() -> Any:
+    try:
+        from conformance import botocore_compare  # type: ignore[attr-defined]
+        return botocore_compare.load_disputes()
+    except Exception:  # not built yet, or broken: fall back to the file, then built-ins
+        pass
+    try:
+        return json.loads(DISPUTED_JSON.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _entry_text(entry: Any) -> str:
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict):
+        return " ".join(str(v) for v in entry.values() if isinstance(v, str | list | int))
+    return str(entry)
+
+
+def _classify(text: str) -> str | None:
+    """Which built-in dispute point a botocore-comparison entry is about, if any."""
+    low = text.lower()
+    if "eusc" in low:
+        return "partition-eusc"
+    if "maxitems" in low or ("tags" in low and ("max" in low or "50" in low)):
+        return "tags-max"
+    if "value" in low and "pattern" in low:
+        return "tag-value-pattern"
+    return None
+
+
+def _entries(raw: Any) -> Iterable[Any]:
+    if isinstance(raw, dict):
+        for key in ("disputes", "disputed", "differences", "points"):
+            if isinstance(raw.get(key), list):
+                return raw[key]
+        return [{"key": k, **v} if isinstance(v, dict) else f"{k} {v}" for k, v in raw.items()]
+    return raw if isinstance(raw, list) else []
+
+
+def load_dispute_reasons() -> dict[str, str]:
+    """Dispute point -> reason: the built-ins, refined by schemas/disputed.json when present."""
+    reasons = dict(DISPUTES)
+    for entry in _entries(_raw_disputes()):
+        text = _entry_text(entry)
+        point = _classify(text)
+        if point is None:
+            continue
+        detail = entry.get("reason") or entry.get("summary") if isinstance(entry, dict) else None
+        if isinstance(detail, str) and detail:
+            reasons[point] = f"{DISPUTES[point]} (botocore comparison: {detail})"
+    return reasons
+
+
+_REASONS = load_dispute_reasons()
+
+
+def dispute(point: str) -> str:
+    """The reason text of a dispute point (see DISPUTES)."""
+    return _REASONS[point]
+
+
+# ---------------------------------------------------------------------------------------------
+# Faults of the reference endpoint (conformance/faults.py) and the rule each must fail
+# ---------------------------------------------------------------------------------------------
+FAULTS: dict[str, str] = {
+    "description-max-off-by-one": "validation.SnapshotDescription.maxLength",
+    "description-min-unchecked": "validation.SnapshotDescription.minLength",
+    "description-required-unchecked": "validation.SnapshotDescription.required",
+    "volume-arn-pattern-unchecked": "validation.VolumeARN.pattern",
+    "volume-arn-min-off-by-one": "validation.VolumeARN.minLength",
+    "tag-key-pattern-unchecked": "validation.Tag.Key.pattern",
+    "tag-key-max-off-by-one": "validation.Tag.Key.maxLength",
+    "tag-value-max-off-by-one": "validation.Tag.Value.maxLength",
+    "tag-key-ascii-only": "accept.unicode",
+    "length-in-bytes": "accept.unicode",
+    "null-tags-rejected": "accept.null-optional",
+    "wrong-type-coerced": "envelope.wrong-json-type",
+    "bad-json-500": "envelope.body-not-json",
+    "validation-500": "envelope.no-5xx",
+    "error-without-type": "response.error-type",
+    "error-type-header-mismatch": "response.error-type-header",
+    "error-code-invalid": "response.error-shape",
+    "snapshot-id-wrong-form": "response.success-schema",
+    "snapshot-id-repeated": "state.snapshot-id-unique",
+    "volume-arn-not-echoed": "response.volume-arn-echo",
+    "unknown-volume-accepted": "state.unknown-volume",
+    "signature-unchecked": "authentication.signature",
+    "auth-optional": "authentication.missing",
+    "clock-skew-unchecked": "authentication.expired",
+    "scope-unchecked": "authentication.scope-region",
+    "payload-unchecked": "authentication.payload-hash",
+    "target-missing-accepted": "envelope.target-missing",
+}
+
+
+def rule_faults(rule_id: str) -> tuple[str, ...]:
+    """Every fault of the reference endpoint that must make ``rule_id`` fail."""
+    return tuple(f for f, r in FAULTS.items() if r == rule_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# The registry
+# ---------------------------------------------------------------------------------------------
+def _src_param(member: str, part: str) -> str:
+    return f"{REF} > Request Parameters > {member} > {part}"
+
+
+_TAG_SRC = f"{REF} > Request Parameters > Tags (text); botocore model > Tag"
+_VALIDATION_SRC = f"{OBSERVED}: constraint violation -> ValidationException"
+
+# (id, statement, source, severity, allowed, disputed point or None)
+_RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
+    # -- envelope -------------------------------------------------------------------------------
+    ("envelope.target-missing",
+     "A request without X-Amz-Target is refused with 400 UnknownOperationException.",
+     f"{SMITHY} > X-Amz-Target; {OBSERVED}", "MUST", UNKNOWN_OPERATION, None),
+    ("envelope.target-unknown",
+     "A request whose X-Amz-Target names no operation of the service is refused with 400 "
+     "UnknownOperationException.", f"{SMITHY} > X-Amz-Target; {OBSERVED}", "MUST", UNKNOWN_OPERATION, None),
+    ("envelope.method",
+     "A request with a method other than POST gets a 4xx answer, never a success.",
+     f"{SMITHY} > requests are POST /; {OBSERVED} (404 seen)", "MUST", ANY_4XX, None),
+    ("envelope.content-type",
+     "A request with a Content-Type other than application/x-amz-json-1.1 is refused (AWS: 404 "
+     "<UnknownOperationException/>) or served.",
+     f"{SMITHY} > Content-Type; {OBSERVED}", "SHOULD",
+     (Outcome(frozenset({404, 415}), ANY_TYPE), *UNKNOWN_OPERATION, *SUCCESS), "content-type"),
+    ("envelope.body-not-json",
+     "A body that is not JSON is refused with 400 SerializationException.",
+     f"{SMITHY} > body is a JSON document; {OBSERVED}", "MUST", SERIALIZATION, None),
+    ("envelope.body-not-object",
+     "A JSON body that is not an object (array, string, number, null) is refused with 400 "
+     "SerializationException.", f"{SMITHY} > the input is a JSON object; {OBSERVED}", "MUST",
+     SERIALIZATION, None),
+    ("envelope.wrong-json-type",
+     "A member of the wrong JSON type (number for string, object for list, ...) is refused with 400 "
+     "SerializationException, never coerced.", f"{SMITHY} > member serialisation; {OBSERVED}", "MUST",
+     SERIALIZATION, None),
+    ("envelope.body-empty",
+     "An empty body is refused: as not JSON (SerializationException) or as an object missing its "
+     "required members (ValidationException).", f"{SMITHY}; {OBSERVED}", "MUST",
+     (*SERIALIZATION, *VALIDATION), "body-empty"),
+    ("envelope.no-5xx",
+     "No client input, however malformed, gets a 5xx answer.",
+     f"{REF} > Errors (every error is HTTP 400); {SMITHY} > client errors are 4xx", "MUST", (), None),
+    # -- authentication -------------------------------------------------------------------------
+    ("authentication.missing",
+     "A request without an Authorization header is refused as missing authentication.",
+     f"{SIGV4}; {OBSERVED}; AWS Common Errors > MissingAuthenticationToken", "MUST",
+     _auth("MissingAuthenticationTokenException", "MissingAuthenticationToken"), "auth-missing"),
+    ("authentication.malformed",
+     "An Authorization header that is not complete SigV4 syntax is refused with "
+     "IncompleteSignatureException.", f"{SIGV4} > Authorization header; {OBSERVED}", "MUST",
+     _auth("IncompleteSignatureException"), "auth-status"),
+    ("authentication.unknown-key",
+     "A request signed with an access key the endpoint does not know is refused as an unrecognised "
+     "client.", f"{SIGV4}; {OBSERVED}; AWS Common Errors > InvalidClientTokenId", "MUST",
+     _auth("UnrecognizedClientException", "InvalidClientTokenId"), "auth-unknown-key"),
+    ("authentication.signature",
+     "A request whose signature was computed with the wrong secret is refused with "
+     "InvalidSignatureException.", f"{SIGV4} > signature calculation; {OBSERVED}", "MUST",
+     _auth("InvalidSignatureException"), "auth-status"),
+    ("authentication.scope-region",
+     "A signature whose credential scope names another region is refused with InvalidSignatureException.",
+     f"{SIGV4} > credential scope; {OBSERVED}", "MUST", _auth("InvalidSignatureException"), "auth-status"),
+    ("authentication.scope-service",
+     "A signature whose credential scope names another service is refused with InvalidSignatureException.",
+     f"{SIGV4} > credential scope; {OBSERVED}", "MUST", _auth("InvalidSignatureException"), "auth-status"),
+    ("authentication.expired",
+     "A request dated 20 minutes in the past is refused (signature expired).",
+     f"{SIGV4} > X-Amz-Date and clock skew; {OBSERVED}", "MUST",
+     _auth("InvalidSignatureException", "RequestExpired"), "clock-window"),
+    ("authentication.payload-hash",
+     "A request whose body differs from the body that was signed is refused with InvalidSignatureException.",
+     f"{SIGV4} > payload hash of the body as sent; {PROTO} > The request", "MUST",
+     _auth("InvalidSignatureException"), "auth-status"),
+    ("authentication.host-signed",
+     "A signature that does not cover the host header is refused.",
+     f"{SIGV4} > host must be signed; {PROTO} > The request", "MUST",
+     _auth("InvalidSignatureException", "IncompleteSignatureException"), "host-signed"),
+    # -- validation -----------------------------------------------------------------------------
+    ("validation.VolumeARN.required", "A request without VolumeARN is refused as invalid.",
+     _src_param("VolumeARN", "Required"), "MUST", VALIDATION, None),
+    ("validation.VolumeARN.null", "A request whose VolumeARN is null is refused as invalid (null is absent).",
+     f"{_src_param('VolumeARN', 'Required')}; {SMITHY} > null members", "MUST", VALIDATION, None),
+    ("validation.VolumeARN.minLength", "A VolumeARN shorter than 50 characters is refused as invalid, "
+     "before any volume lookup.", _src_param("VolumeARN", "Length Constraints"), "MUST", VALIDATION, None),
+    ("validation.VolumeARN.maxLength", "A VolumeARN longer than 500 characters is refused as invalid.",
+     _src_param("VolumeARN", "Length Constraints"), "MUST", VALIDATION, None),
+    ("validation.VolumeARN.pattern", "A VolumeARN that does not match the ARN pattern (java.util.regex, "
+     "whole string) is refused as invalid, before any volume lookup.", _src_param("VolumeARN", "Pattern"),
+     "MUST", VALIDATION, None),
+    ("validation.SnapshotDescription.required",
+     "A request without SnapshotDescription is refused as invalid.",
+     _src_param("SnapshotDescription", "Required"), "MUST", VALIDATION, None),
+    ("validation.SnapshotDescription.null",
+     "A request whose SnapshotDescription is null is refused as invalid.",
+     f"{_src_param('SnapshotDescription', 'Required')}; {SMITHY} > null members", "MUST", VALIDATION, None),
+    ("validation.SnapshotDescription.minLength", "An empty SnapshotDescription is refused as invalid.",
+     _src_param("SnapshotDescription", "Length Constraints"), "MUST", VALIDATION, None),
+    ("validation.SnapshotDescription.maxLength", "A SnapshotDescription longer than 255 characters is "
+     "refused as invalid.", _src_param("SnapshotDescription", "Length Constraints"), "MUST",
+     VALIDATION, None),
+    ("validation.Tags.maxItems", "More than 50 tags are refused as invalid.",
+     f"{REF} > Request Parameters > Tags ('up to 50')", "MUST", (*VALIDATION, *SUCCESS), "tags-max"),
+    ("validation.Tag.Key.required", "A tag without Key (or with a null Key) is refused as invalid.",
+     f"{_TAG_SRC} > required", "MUST", VALIDATION, None),
+    ("validation.Tag.Key.minLength", "An empty tag key is refused as invalid.",
+     f"{_TAG_SRC} > TagKey min", "MUST", VALIDATION, None),
+    ("validation.Tag.Key.maxLength", "A tag key longer than 128 characters is refused as invalid.",
+     f"{REF} > Request Parameters > Tags ('maximum length of a tag's key is 128')", "MUST", VALIDATION, None),
+    ("validation.Tag.Key.pattern", "A tag key with a character other than letters, spaces, numbers and "
+     "_ . : / = + - @ is refused as invalid.", f"{_TAG_SRC} > TagKey pattern", "MUST", VALIDATION, None),
+    ("validation.Tag.Value.required", "A tag without Value (or with a null Value) is refused as invalid.",
+     f"{_TAG_SRC} > required", "MUST", VALIDATION, None),
+    ("validation.Tag.Value.maxLength", "A tag value longer than 256 characters is refused as invalid.",
+     f"{REF} > Request Parameters > Tags ('maximum length for a tag's value is 256')", "MUST",
+     VALIDATION, None),
+    ("validation.Tag.Value.pattern", "A tag value with a character outside the tag character set is "
+     "refused as invalid.", f"{REF} > Request Parameters > Tags ('valid characters for key and value')",
+     "MUST", (*VALIDATION, *SUCCESS), "tag-value-pattern"),
+    # -- accept ---------------------------------------------------------------------------------
+    ("accept.valid-request", "A valid request naming the known volume succeeds (200, SnapshotId, VolumeARN).",
+     f"{REF} > Request Parameters; Response Elements", "MUST", SUCCESS, None),
+    ("accept.unicode", "Non-ASCII and astral descriptions and Unicode tag keys and values (letters, spaces, "
+     "numbers of any script) are accepted; lengths count characters, not bytes.",
+     f"{REF} > Request Parameters > Tags (letters, spaces, numbers in UTF-8); {PROTO} > Constraints",
+     "MUST", SUCCESS, None),
+    ("accept.boundaries", "Values exactly at every minimum and maximum (1 and 255 description characters, "
+     "128-character keys, empty and 256-character values, 50 tags) are accepted.",
+     f"{REF} > Request Parameters > Length Constraints", "MUST", SUCCESS, None),
+    ("accept.null-optional", "\"Tags\": null is treated as if Tags were absent.",
+     f"{SMITHY} > null members; {PROTO} > The request", "MUST", SUCCESS, None),
+    ("accept.unknown-member", "A member the API does not define is ignored (or refused, disputed).",
+     f"{PROTO} > The request (unknown members are ignored)", "MUST",
+     (*SUCCESS, *VALIDATION, *SERIALIZATION), "unknown-member"),
+    # -- state ----------------------------------------------------------------------------------
+    ("state.unknown-volume", "A well-formed ARN of a volume that does not exist is refused with 400 "
+     "InvalidGatewayRequestException, errorCode VolumeNotFound or GatewayNotFound.",
+     f"{REF} > Errors > InvalidGatewayRequestException; {OBSERVED}", "MUST", NOT_FOUND, None),
+    ("state.snapshot-id-unique", "Every successful CreateSnapshot in a run returns a SnapshotId not "
+     "returned before.", f"{REF} > Response Elements > SnapshotId", "MUST", (), None),
+    # -- response -------------------------------------------------------------------------------
+    ("response.error-type", "Every error answer has a JSON body whose __type names the error.",
+     f"{SMITHY} > error responses; {PROTO} > Errors (botocore reads only the body __type)", "MUST", (), None),
+    ("response.error-type-header", "An X-Amzn-ErrorType header, when present, sanitises to the same type "
+     "as the body __type.", f"{SMITHY} > error responses; {PROTO} > Errors", "MUST", (), None),
+    ("response.error-shape", "An error body's message (message or Message) is a string, and a modelled "
+     "error's error.errorCode is one of the ErrorCode enum values.",
+     f"{REF} > Errors; botocore model > StorageGatewayError, ErrorCode", "MUST", (), None),
+    ("response.success-schema", "A 200 body validates against the CreateSnapshotResponse schema "
+     "(SnapshotId snap- followed by 8 or 17 hex digits).", f"{REF} > Response Elements", "MUST", (), None),
+    ("response.volume-arn-echo", "The VolumeARN of a success is exactly the request's VolumeARN.",
+     f"{REF} > Response Elements > VolumeARN", "MUST", (), None),
+    ("response.content-type", "Answers carry Content-Type application/x-amz-json-1.1.",
+     f"{SMITHY} > Content-Type; {REF} > Examples", "SHOULD", (), None),
+    ("response.request-id", "Answers carry an x-amzn-RequestId header.",
+     f"{REF} > Examples (x-amzn-RequestId); {PROTO} > Errors", "SHOULD", (), None),
+    # -- transport ------------------------------------------------------------------------------
+    ("transport.answered", "Every request gets a complete HTTP answer in time (no hang, reset, garbage, "
+     "endless body or redirect away).", "HTTP/1.1 (RFC 9112); " + SMITHY, "MUST", (), None),
+]
+
+
+def _widen_statuses_note(point: str | None) -> str | None:
+    return dispute(point) if point else None
+
+
+def _build() -> dict[str, Rule]:
+    registry: dict[str, Rule] = {}
+    for rid, statement, source, severity, allowed, point in _RULE_ROWS:
+        assert rid not in registry, rid
+        assert severity in SEVERITIES, rid
+        faults = rule_faults(rid)
+        registry[rid] = Rule(rid, rid.split(".", 1)[0], statement, source, severity, allowed,
+                             faults[0] if faults else None, _widen_statuses_note(point))
+    return registry
+
+
+RULES: dict[str, Rule] = _build()
+
+# Disputes that concern single cases of an otherwise undisputed rule (see strategies).
+CASE_DISPUTES: dict[str, tuple[str, ...]] = {
+    "partition-eusc": ("validation.VolumeARN.pattern",),
+    "length-units": ("validation.SnapshotDescription.maxLength", "validation.Tag.Key.maxLength",
+                     "validation.Tag.Value.maxLength"),
+    "pattern-dialect": ("validation.VolumeARN.pattern", "validation.Tag.Key.pattern"),
+}
+
+
+def rule(rule_id: str) -> Rule:
+    """The rule with this id (KeyError names the unknown id)."""
+    return RULES[rule_id]
+
+
+def sanitize_error_type(raw: str) -> str:
+    """awsJson1_1 error type as clients read it: cut at the first ':', keep what follows '#'."""
+    head = raw.split(":", 1)[0]
+    return head.rsplit("#", 1)[-1].strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# CONFORMANCE.md
+# ---------------------------------------------------------------------------------------------
+def describe_outcome(outcome: Outcome) -> str:
+    """A short human form of an Outcome: '400 ValidationException [InvalidParameters]'."""
+    statuses = sorted(outcome.statuses)
+    if len(statuses) > 10 and statuses == list(range(statuses[0], statuses[-1] + 1)):
+        status = f"{statuses[0]}-{statuses[-1]}"
+    else:
+        status = "/".join(str(s) for s in statuses)
+    if outcome.error_type is None:
+        return f"{status} success"
+    text = f"{status} {'any error' if outcome.error_type == ANY_TYPE else outcome.error_type}"
+    if outcome.error_codes:
+        text += f" (errorCode {' or '.join(sorted(outcome.error_codes))})"
+    return text
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _rule_row(r: Rule) -> str:
+    allowed = "; ".join(describe_outcome(o) for o in r.allowed) or "(checked on every exchange / run)"
+    faults = ", ".join(f"`{f}`" for f in rule_faults(r.id)) or "-"
+    return (f"| `{r.id}` | {r.severity} | {_cell(r.statement)} | {_cell(allowed)} | {faults} | "
+            f"{_cell(r.source)} | {_cell(r.disputed or '')} |")
+
+
+def render_conformance_md() -> str:
+    """CONFORMANCE.md: every rule of the registry, by area, then the disputed points."""
+    lines = [
+        "# Conformance rules",
+        "",
+        "Generated from `conformance/rules.py` by `python -m conformance.rules > CONFORMANCE.md`; "
+        "do not edit by hand.",
+        "",
+        "A MUST rule that fails fails the run (exit 1); a SHOULD rule that fails is a warning. "
+        "\"Allowed\" lists the acceptable answers (HTTP status and sanitised error type); "
+        "\"Proved by\" names the reference endpoint's fault that makes the rule fail.",
+        "",
+    ]
+    for area in AREAS:
+        rules = [r for r in RULES.values() if r.area == area]
+        if not rules:
+            continue
+        lines += [f"## {area}", "",
+                  "| id | severity | statement | allowed | proved by | source | disputed |",
+                  "|---|---|---|---|---|---|---|"]
+        lines += [_rule_row(r) for r in rules]
+        lines.append("")
+    lines += ["## Disputed points", "",
+              "On a disputed point every listed answer is conformant.", "",
+              "| point | rules | why |", "|---|---|---|"]
+    users: dict[str, list[str]] = {p: list(CASE_DISPUTES.get(p, ())) for p in _REASONS}
+    for rid, *_rest, point in _RULE_ROWS:
+        if point and rid not in users[point]:
+            users[point].append(rid)
+    for point, reason in _REASONS.items():
+        lines.append(f"| {point} | {', '.join(f'`{r}`' for r in users[point])} | {_cell(reason)} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+    sys.stdout.write(render_conformance_md())

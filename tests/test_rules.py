@@ -1,0 +1,153 @@
+"""The rulebook: contract ids, sources, allowed answers, faults, disputes, CONFORMANCE.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conformance import rules
+from conformance.model import ANY_TYPE
+from conformance.rules import FAULTS, RULES, Rule, render_conformance_md, sanitize_error_type
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CONTRACT_IDS = """
+envelope.target-missing envelope.target-unknown envelope.method envelope.content-type envelope.body-not-json
+envelope.body-not-object envelope.wrong-json-type envelope.body-empty envelope.no-5xx
+authentication.missing authentication.malformed authentication.unknown-key authentication.signature
+authentication.scope-region authentication.scope-service authentication.expired authentication.payload-hash
+authentication.host-signed
+validation.VolumeARN.required validation.VolumeARN.null validation.VolumeARN.minLength
+validation.VolumeARN.maxLength validation.VolumeARN.pattern validation.SnapshotDescription.required
+validation.SnapshotDescription.null validation.SnapshotDescription.minLength
+validation.SnapshotDescription.maxLength validation.Tags.maxItems validation.Tag.Key.required
+validation.Tag.Key.minLength validation.Tag.Key.maxLength validation.Tag.Key.pattern
+validation.Tag.Value.required validation.Tag.Value.maxLength validation.Tag.Value.pattern
+accept.valid-request accept.unicode accept.boundaries accept.null-optional accept.unknown-member
+state.unknown-volume state.snapshot-id-unique
+response.error-type response.error-type-header response.error-shape response.success-schema
+response.volume-arn-echo response.content-type response.request-id transport.answered
+""".split()
+
+# Rules checked on every exchange or over the whole run rather than by cases of their own.
+EXCHANGE_RULES = {"envelope.no-5xx", "state.snapshot-id-unique", "transport.answered"}
+
+
+def test_every_contract_rule_id_is_registered():
+    assert set(CONTRACT_IDS) <= set(RULES)
+
+
+@pytest.mark.parametrize("rule", RULES.values(), ids=lambda r: r.id)
+def test_every_rule_is_complete_and_cites_a_source(rule: Rule):
+    assert rule.area == rule.id.split(".")[0]
+    assert rule.severity in ("MUST", "SHOULD")
+    assert rule.statement.endswith(".") and "\n" not in rule.statement
+    assert any(s in rule.source for s in ("API_CreateSnapshot.md", "PROTOCOL.md", "awsJson1_1", "SigV4",
+                                          "botocore", "HTTP/1.1"))
+    case_rule = not rule.id.startswith("response.") and rule.id not in EXCHANGE_RULES
+    assert bool(rule.allowed) == case_rule
+
+
+def test_every_fault_of_the_reference_endpoint_names_a_registered_rule():
+    assert len(FAULTS) == 27
+    for fault, rule_id in FAULTS.items():
+        assert rule_id in RULES, fault
+        assert fault in rules.rule_faults(rule_id)
+
+
+def test_a_rule_names_the_first_of_its_faults():
+    assert RULES["accept.unicode"].fault == "tag-key-ascii-only"
+    assert rules.rule_faults("accept.unicode") == ("tag-key-ascii-only", "length-in-bytes")
+    assert RULES["envelope.method"].fault is None
+
+
+@pytest.mark.parametrize("rule_id", [r for r in RULES if r.startswith("validation.")])
+def test_validation_rules_never_allow_a_volume_lookup_answer(rule_id: str):
+    for outcome in RULES[rule_id].allowed:
+        assert not (outcome.error_codes or set()) & {"VolumeNotFound", "GatewayNotFound"}
+    types = {o.error_type for o in RULES[rule_id].allowed}
+    assert {"ValidationException", "InvalidGatewayRequestException"} <= types
+
+
+def test_invalid_gateway_request_counts_as_validation_only_with_error_code_invalid_parameters():
+    outcome = next(o for o in rules.VALIDATION if o.error_type == "InvalidGatewayRequestException")
+    assert outcome.error_codes == frozenset({"InvalidParameters"})
+
+
+@pytest.mark.parametrize("rule_id", [r for r in RULES if r.startswith("authentication.")])
+def test_authentication_rules_accept_400_and_403_and_say_why(rule_id: str):
+    for outcome in RULES[rule_id].allowed:
+        assert outcome.statuses == frozenset({400, 403})
+    assert RULES[rule_id].disputed
+
+
+def test_unknown_key_accepts_either_type_with_either_status():
+    types = {o.error_type for o in RULES["authentication.unknown-key"].allowed}
+    assert types == {"UnrecognizedClientException", "InvalidClientTokenId"}
+
+
+@pytest.mark.parametrize("rule_id", ["validation.Tags.maxItems", "validation.Tag.Value.pattern",
+                                     "accept.unknown-member", "envelope.content-type"])
+def test_disputed_rules_accept_success_as_well_as_refusal(rule_id: str):
+    rule = RULES[rule_id]
+    assert rule.disputed
+    assert any(o.error_type is None and o.statuses == {200} for o in rule.allowed)
+    assert any(o.error_type is not None for o in rule.allowed)
+
+
+def test_undisputed_refusal_rules_never_allow_success():
+    for rule in RULES.values():
+        if rule.disputed or rule.area == "accept":
+            continue
+        assert all(o.error_type is not None for o in rule.allowed), rule.id
+
+
+def test_method_rule_allows_any_4xx_and_no_success():
+    (outcome,) = RULES["envelope.method"].allowed
+    assert outcome.error_type == ANY_TYPE and outcome.statuses == frozenset(range(400, 500))
+
+
+def test_content_type_rule_is_only_a_warning():
+    assert RULES["envelope.content-type"].severity == "SHOULD"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("ValidationException", "ValidationException"),
+    ("com.amazonaws.storagegateway.v20130630#ValidationException", "ValidationException"),
+    ("com.amazonaws.storagegateway.v20130630#ValidationException:http://internal.amazon.com/x",
+     "ValidationException"),
+    ("SerializationException:http://internal.amazon.com/coral/com.amazon.coral.service/",
+     "SerializationException"),
+    ("aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/",
+     "FooError"),
+])
+def test_sanitising_an_error_type_cuts_at_the_colon_and_keeps_what_follows_the_hash(raw: str, expected: str):
+    assert sanitize_error_type(raw) == expected
+
+
+def test_conformance_md_is_generated_from_the_registry_and_up_to_date():
+    committed = (ROOT / "CONFORMANCE.md").read_text("utf-8")
+    assert committed == render_conformance_md(), "run: python -m conformance.rules > CONFORMANCE.md"
+
+
+def test_conformance_md_lists_every_rule_and_every_fault():
+    text = render_conformance_md()
+    for rule_id in RULES:
+        assert f"`{rule_id}`" in text
+    for fault in FAULTS:
+        assert f"`{fault}`" in text
+
+
+def test_a_botocore_comparison_entry_refines_the_matching_dispute(monkeypatch: pytest.MonkeyPatch):
+    entry = {"path": "CreateSnapshotInput.Tags", "keyword": "maxItems",
+             "reason": "reference says 50, model has no max"}
+    monkeypatch.setattr(rules, "_raw_disputes", lambda: {"disputes": [entry]})
+    reasons = rules.load_dispute_reasons()
+    assert "reference says 50, model has no max" in reasons["tags-max"]
+    assert reasons["partition-eusc"] == rules.DISPUTES["partition-eusc"]
+
+
+def test_an_unreadable_dispute_file_leaves_the_built_in_reasons(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(rules, "_raw_disputes", lambda: 42)
+    assert rules.load_dispute_reasons() == rules.DISPUTES
