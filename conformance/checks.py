@@ -1,0 +1,485 @@
+"""Checks: how an endpoint's answer is judged, rule by rule.
+
+Every exchange (a case as sent, and what came back) goes through the case's own rule (its
+status, sanitised ``__type`` and ``error.errorCode`` against ``case.allowed``) and then through
+the cross-cutting checks of :data:`EXCHANGE_CHECKS`, a registry keyed by rule id.  Run-level
+rules (:data:`RUN_CHECKS`) see every exchange too and keep state across the run.  A
+:class:`Scoreboard` collects the results into a status per rule: pass, fail (a MUST rule
+broken), warn (a SHOULD rule broken), disputed (only answers the sources disagree on were
+seen, all of them accepted) or untested.
+
+Checks are cheap: the response body is parsed once per exchange (:class:`Answer`), and the
+JSON Schema validator only runs on successful CreateSnapshot answers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance import schemas
+from conformance.model import ANY_TYPE, Case, Exchange, Failure, Outcome
+from conformance.rules import RULES, Rule, sanitize_error_type
+
+# --- facts the checks rely on (with their sources) -------------------------------------
+
+_ERROR_SCHEMA = schemas.load("StorageGatewayErrorBody")
+# The three errors the reference page models with an error.errorCode (API_CreateSnapshot.md > Errors).
+MODELLED_ERRORS: frozenset[str] = frozenset(_ERROR_SCHEMA["x-errors"])
+# botocore model > ErrorCode, as committed in schemas/StorageGatewayErrorBody.schema.json.
+ERROR_CODES: frozenset[str] = frozenset(
+    _ERROR_SCHEMA["properties"]["error"]["properties"]["errorCode"]["enum"])
+# PROTOCOL.md > The request: awsJson1_1 answers in this media type (parameters tolerated).
+JSON_MEDIA_TYPE = "application/x-amz-json-1.1"
+# PROTOCOL.md > Errors: successful (and error) responses carry x-amzn-RequestId.
+REQUEST_ID_HEADER = "x-amzn-requestid"
+ERROR_TYPE_HEADER = "x-amzn-errortype"
+SUCCESS_REQUIRED = ("SnapshotId", "VolumeARN")   # API_CreateSnapshot.md > Response Elements
+MAX_EVIDENCE = 50      # failures per rule kept with their full exchange; the rest are counted
+
+MUST, SHOULD = "MUST", "SHOULD"
+STATUSES = ("pass", "fail", "warn", "disputed", "untested")
+
+
+# --- one answer, parsed once ---------------------------------------------------------------
+
+@dataclass
+class Answer:
+    """What came back for one exchange, parsed once for every check."""
+
+    status: int | None                 # None: no HTTP answer at all
+    body: Any = None                   # parsed JSON body, or None
+    raw_type: str | None = None        # body __type as sent
+    type: str | None = None            # body __type, sanitised
+    header_type: str | None = None     # X-Amzn-ErrorType, sanitised
+    error_code: Any = None             # body error.errorCode (any JSON value), None if absent
+    matched: int = -1                  # index of the case's allowed outcome this answer matched
+
+    @property
+    def is_error(self) -> bool:
+        return self.status is not None and self.status >= 300
+
+    @property
+    def is_success(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+def read_answer(exchange: Exchange) -> Answer:
+    resp = exchange.response
+    if resp is None:
+        return Answer(None)
+    body = resp.json() if resp.body else None
+    ans = Answer(resp.status, body)
+    if isinstance(body, dict):
+        raw = body.get("__type")
+        if isinstance(raw, str) and raw:
+            ans.raw_type, ans.type = raw, sanitize_error_type(raw)
+        err = body.get("error")
+        if isinstance(err, dict):
+            ans.error_code = err.get("errorCode")
+    header = resp.headers.get(ERROR_TYPE_HEADER)
+    if header:
+        ans.header_type = sanitize_error_type(header)
+    ans.matched = match_outcome(exchange.case.allowed, ans)
+    return ans
+
+
+def outcome_matches(outcome: Outcome, ans: Answer) -> bool:
+    if ans.status not in outcome.statuses:
+        return False
+    if outcome.error_type is None or outcome.error_type == ANY_TYPE:
+        return True
+    if ans.type != outcome.error_type:
+        return False
+    return outcome.error_codes is None or ans.error_code in outcome.error_codes
+
+
+def match_outcome(allowed: Iterable[Outcome], ans: Answer) -> int:
+    """Index of the first allowed outcome the answer matches, -1 if none."""
+    for i, outcome in enumerate(allowed):
+        if outcome_matches(outcome, ans):
+            return i
+    return -1
+
+
+# --- plain-words descriptions --------------------------------------------------------------
+
+def _statuses_text(statuses: frozenset[int]) -> str:
+    ordered = sorted(statuses)
+    if len(ordered) > 4 and ordered[-1] - ordered[0] == len(ordered) - 1:
+        if ordered[0] % 100 == 0 and ordered[-1] == ordered[0] + 99:
+            return f"{ordered[0] // 100}xx"
+        return f"{ordered[0]}-{ordered[-1]}"
+    return "/".join(str(s) for s in ordered)
+
+
+def describe_outcome(outcome: Outcome) -> str:
+    statuses = _statuses_text(outcome.statuses)
+    if outcome.error_type is None:
+        return f"{statuses} success"
+    if outcome.error_type == ANY_TYPE:
+        return f"{statuses} (any error type)"
+    codes = f"({'/'.join(sorted(outcome.error_codes))})" if outcome.error_codes is not None else ""
+    return f"{statuses} {outcome.error_type}{codes}"
+
+
+def describe_allowed(allowed: Iterable[Outcome]) -> str:
+    return " or ".join(describe_outcome(o) for o in allowed) or "(nothing)"
+
+
+def _short(value: Any, limit: int = 100) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe_answer(exchange: Exchange, ans: Answer) -> str:
+    """The answer in a few words: '200 with SnapshotId snap-1a2b3c4d', '400 ValidationException'."""
+    if ans.status is None:
+        return f"no answer ({exchange.error or 'unknown transport error'})"
+    resp = exchange.response
+    assert resp is not None
+    if ans.is_success:
+        if isinstance(ans.body, dict) and "SnapshotId" in ans.body:
+            return f"{ans.status} with SnapshotId {_short(ans.body['SnapshotId'], 40)}"
+        return f"{ans.status} with body {_short(resp.body.decode('utf-8', 'replace'), 60)}"
+    if ans.type is None:
+        text = _short(resp.body.decode("utf-8", "replace"), 60)
+        return f"{ans.status} without a body __type (body: {text})"
+    code = f"({_short(ans.error_code, 40)})" if ans.error_code is not None else ""
+    body = ans.body if isinstance(ans.body, dict) else {}
+    message = body.get("message", body.get("Message"))
+    tail = f": {_short(message, 80)}" if isinstance(message, str) and message else ""
+    return f"{ans.status} {ans.type}{code}{tail}"
+
+
+def answer_label(ans: Answer) -> str:
+    """A short, countable label of an answer (for 'answers seen')."""
+    if ans.status is None:
+        return "no answer"
+    if ans.is_success:
+        return f"{ans.status} success"
+    code = f"({_short(ans.error_code, 40)})" if ans.error_code is not None else ""
+    return f"{ans.status} {ans.type or '(no __type)'}{code}"
+
+
+# --- the case's own rule -----------------------------------------------------------------
+
+def check_case_rule(exchange: Exchange, ans: Answer) -> str | None:
+    """The case's rule: the answer must be one of ``case.allowed``."""
+    if ans.status is None or ans.matched >= 0:
+        return None
+    return f"expected {describe_allowed(exchange.case.allowed)}; got {describe_answer(exchange, ans)}"
+
+
+# --- cross-cutting per-exchange checks ------------------------------------------------------
+# Each entry: rule id -> (applies(exchange, answer), check(exchange, answer) -> reason or None).
+
+Applies = Callable[[Exchange, Answer], bool]
+Check = Callable[[Exchange, Answer], "str | None"]
+
+
+def _always(exchange: Exchange, ans: Answer) -> bool:
+    return True
+
+
+def _answered(exchange: Exchange, ans: Answer) -> bool:
+    return ans.status is not None
+
+
+def _typed_error_expected(exchange: Exchange, ans: Answer) -> bool:
+    """An error answer the case does not explicitly allow to be untyped (ANY_TYPE)."""
+    if not ans.is_error:
+        return False
+    if ans.matched >= 0 and exchange.case.allowed[ans.matched].error_type == ANY_TYPE:
+        return False
+    return True
+
+
+def _error_with_type(exchange: Exchange, ans: Answer) -> bool:
+    return ans.is_error and ans.type is not None
+
+
+def _error_with_type_header(exchange: Exchange, ans: Answer) -> bool:
+    return ans.is_error and ans.type is not None and ans.header_type is not None
+
+
+def _success(exchange: Exchange, ans: Answer) -> bool:
+    return ans.is_success
+
+
+def _json_answer(exchange: Exchange, ans: Answer) -> bool:
+    return ans.is_success or (ans.is_error and isinstance(ans.body, dict))
+
+
+def check_answered(exchange: Exchange, ans: Answer) -> str | None:
+    if exchange.response is None:
+        return f"no complete HTTP answer: {exchange.error or 'unknown transport error'}"
+    if exchange.response.truncated:
+        return (f"the response body was cut off after {len(exchange.response.body)} bytes "
+                "(larger than the read cap, or never ended)")
+    return None
+
+
+def check_no_5xx(exchange: Exchange, ans: Answer) -> str | None:
+    if ans.status is not None and ans.status >= 500:
+        return f"HTTP {ans.status} for a client request: {describe_answer(exchange, ans)}"
+    return None
+
+
+def check_error_type(exchange: Exchange, ans: Answer) -> str | None:
+    if ans.type is not None:
+        return None
+    if not isinstance(ans.body, dict):
+        return f"error answer {ans.status} has no JSON object body, so no __type (botocore reads it there)"
+    raw = ans.body.get("__type")
+    if raw is None:
+        hint = f" (only the X-Amzn-ErrorType header: {ans.header_type})" if ans.header_type else ""
+        return f"error answer {ans.status} has no __type in its body{hint}"
+    return f"error answer {ans.status} has a __type that is not a non-empty string: {_short(raw, 60)}"
+
+
+def check_error_type_header(exchange: Exchange, ans: Answer) -> str | None:
+    if ans.header_type == ans.type:
+        return None
+    return (f"X-Amzn-ErrorType header says {_short(ans.header_type, 60)} but the body __type says "
+            f"{ans.type}")
+
+
+def check_error_shape(exchange: Exchange, ans: Answer) -> str | None:
+    body = ans.body
+    assert isinstance(body, dict)
+    for name in ("message", "Message"):
+        if name in body and not isinstance(body[name], str):
+            return f"{ans.type}: {name} is not a string ({_short(body[name], 60)})"
+    if ans.type not in MODELLED_ERRORS:
+        return None
+    err = body.get("error")
+    if not isinstance(err, dict):
+        return f"{ans.type} carries no error object with an errorCode"
+    if ans.error_code not in ERROR_CODES:
+        shown = "no errorCode" if ans.error_code is None else f"errorCode {_short(ans.error_code, 60)}"
+        return f"{ans.type} carries {shown}, which is not in the StorageGatewayError ErrorCode enum"
+    details = err.get("errorDetails")
+    if details is not None and not (isinstance(details, dict)
+                                    and all(isinstance(v, str) for v in details.values())):
+        return f"{ans.type}: error.errorDetails is not a map of strings ({_short(details, 60)})"
+    return None
+
+
+def check_success_schema(exchange: Exchange, ans: Answer) -> str | None:
+    body = ans.body
+    if not isinstance(body, dict):
+        return f"{ans.status} answer whose body is not a JSON object"
+    missing = [name for name in SUCCESS_REQUIRED if name not in body]
+    if missing:
+        return f"{ans.status} answer without {' and '.join(missing)}"
+    problems = schemas.errors("CreateSnapshotResponse", body)
+    if problems:
+        return "the success body breaks CreateSnapshotResponse: " + "; ".join(
+            f"{'/'.join(str(p) for p in e.absolute_path) or 'body'}: {_short(e.message, 120)}"
+            for e in problems[:3])
+    return None
+
+
+def request_volume_arn(case: Case) -> str | None:
+    params = case.params
+    if case.raw_body is not None:
+        import json
+        try:
+            params = json.loads(case.raw_body)
+        except ValueError:
+            return None
+    arn = params.get("VolumeARN") if isinstance(params, dict) else None
+    return arn if isinstance(arn, str) else None
+
+
+def _echo_applies(exchange: Exchange, ans: Answer) -> bool:
+    return (ans.is_success and isinstance(ans.body, dict) and "VolumeARN" in ans.body
+            and request_volume_arn(exchange.case) is not None)
+
+
+def check_volume_arn_echo(exchange: Exchange, ans: Answer) -> str | None:
+    sent = request_volume_arn(exchange.case)
+    got = ans.body["VolumeARN"]
+    if got == sent:
+        return None
+    return f"response VolumeARN {_short(got, 120)} is not the request's {_short(sent, 120)}"
+
+
+def check_content_type(exchange: Exchange, ans: Answer) -> str | None:
+    assert exchange.response is not None
+    value = exchange.response.headers.get("content-type", "")
+    if value.split(";", 1)[0].strip().lower() == JSON_MEDIA_TYPE:
+        return None
+    shown = f"Content-Type {_short(value, 60)}" if value else "no Content-Type"
+    return f"{ans.status} answer with {shown} (expected {JSON_MEDIA_TYPE})"
+
+
+def check_request_id(exchange: Exchange, ans: Answer) -> str | None:
+    assert exchange.response is not None
+    if exchange.response.headers.get(REQUEST_ID_HEADER, "").strip():
+        return None
+    return f"{ans.status} answer without an x-amzn-RequestId header"
+
+
+EXCHANGE_CHECKS: dict[str, tuple[Applies, Check]] = {
+    "transport.answered": (_always, check_answered),
+    "envelope.no-5xx": (_answered, check_no_5xx),
+    "response.error-type": (_typed_error_expected, check_error_type),
+    "response.error-type-header": (_error_with_type_header, check_error_type_header),
+    "response.error-shape": (_error_with_type, check_error_shape),
+    "response.success-schema": (_success, check_success_schema),
+    "response.volume-arn-echo": (_echo_applies, check_volume_arn_echo),
+    "response.content-type": (_json_answer, check_content_type),
+    "response.request-id": (_answered, check_request_id),
+}
+
+
+# --- run-level checks ------------------------------------------------------------------------
+
+class SnapshotIdsUnique:
+    """state.snapshot-id-unique: no SnapshotId is handed out twice in one run."""
+
+    rule_id = "state.snapshot-id-unique"
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def observe(self, exchange: Exchange, ans: Answer) -> str | None | bool:
+        """False: not applicable; None: held; a string: why the rule broke."""
+        if not (ans.is_success and isinstance(ans.body, dict)):
+            return False
+        snap = ans.body.get("SnapshotId")
+        if not isinstance(snap, str):
+            return False
+        first = self.seen.setdefault(snap, exchange.case.id)
+        if first == exchange.case.id:
+            return None
+        return f"SnapshotId {_short(snap, 40)} was already returned for case {first}"
+
+
+RUN_CHECKS: dict[str, Callable[[], SnapshotIdsUnique]] = {
+    SnapshotIdsUnique.rule_id: SnapshotIdsUnique,
+}
+
+
+# --- the scoreboard -------------------------------------------------------------------------
+
+@dataclass
+class RuleTally:
+    """Everything seen for one rule."""
+
+    cases: int = 0
+    failure_count: int = 0
+    failures: list[Failure] = field(default_factory=list)      # the first MAX_EVIDENCE, with evidence
+    answers: Counter[str] = field(default_factory=Counter)     # case rules: answers seen
+    alternatives: Counter[str] = field(default_factory=Counter)  # disputed answers accepted
+    disputes: set[str] = field(default_factory=set)            # why the answers are disputed
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: Rule
+    status: str
+    tally: RuleTally
+
+
+def placeholder_rule(rule_id: str) -> Rule:
+    """A rule id seen in a case but missing from the registry (reported, never silently lost)."""
+    return Rule(id=rule_id, area=rule_id.split(".", 1)[0], statement="(not in the rule registry)",
+                source="(unknown)", severity=MUST)
+
+
+class Scoreboard:
+    """Runs every check on each exchange and keeps a tally per rule."""
+
+    def __init__(self, rules: dict[str, Rule] | None = None, max_evidence: int = MAX_EVIDENCE) -> None:
+        self.rules = dict(RULES if rules is None else rules)
+        self.max_evidence = max_evidence
+        self.tallies: dict[str, RuleTally] = {rid: RuleTally() for rid in self.rules}
+        self.run_checks = {rid: make() for rid, make in RUN_CHECKS.items()}
+        self.exchanges = 0
+        self.skipped: Counter[str] = Counter()
+
+    def tally(self, rule_id: str) -> RuleTally:
+        found = self.tallies.get(rule_id)
+        if found is None:
+            self.rules.setdefault(rule_id, placeholder_rule(rule_id))
+            found = self.tallies[rule_id] = RuleTally()
+        return found
+
+    def _note(self, rule_id: str, exchange: Exchange, reason: str | None) -> Failure | None:
+        tally = self.tally(rule_id)
+        tally.cases += 1
+        if reason is None:
+            return None
+        tally.failure_count += 1
+        failure = Failure(rule_id, exchange.case.id, reason, exchange)
+        if len(tally.failures) < self.max_evidence:
+            tally.failures.append(failure)
+        return failure
+
+    def record(self, exchange: Exchange) -> list[Failure]:
+        """Judge one exchange against every rule that applies; the failures found."""
+        self.exchanges += 1
+        ans = read_answer(exchange)
+        found: list[Failure] = []
+        case = exchange.case
+        if case.allowed:
+            self._record_case_rule(exchange, ans, found)
+        for rule_id, (applies, check) in EXCHANGE_CHECKS.items():
+            if applies(exchange, ans):
+                failure = self._note(rule_id, exchange, check(exchange, ans))
+                if failure:
+                    found.append(failure)
+        for rule_id, run_check in self.run_checks.items():
+            verdict = run_check.observe(exchange, ans)
+            if verdict is not False:
+                failure = self._note(rule_id, exchange, verdict if isinstance(verdict, str) else None)
+                if failure:
+                    found.append(failure)
+        return found
+
+    def _record_case_rule(self, exchange: Exchange, ans: Answer, found: list[Failure]) -> None:
+        case = exchange.case
+        if ans.status is None:     # no answer: judged by transport.answered, not by the case's rule
+            return
+        tally = self.tally(case.rule_id)
+        label = answer_label(ans)
+        tally.answers[label] += 1
+        why = case.disputed or self.rules[case.rule_id].disputed
+        if why:
+            tally.disputes.add(why)
+            if ans.matched > 0:
+                tally.alternatives[label] += 1
+        failure = self._note(case.rule_id, exchange, check_case_rule(exchange, ans))
+        if failure:
+            found.append(failure)
+
+    def skip(self, case: Case, reason: str) -> None:
+        """A case that was not sent (snapshot cap, circuit breaker, ...)."""
+        self.skipped[reason] += 1
+
+    def status(self, rule_id: str) -> str:
+        rule, tally = self.rules[rule_id], self.tallies[rule_id]
+        if tally.failure_count:
+            return "fail" if rule.severity == MUST else "warn"
+        if not tally.cases:
+            return "untested"
+        if tally.alternatives:
+            return "disputed"
+        return "pass"
+
+    def results(self) -> list[RuleResult]:
+        return [RuleResult(rule, self.status(rid), self.tallies[rid]) for rid, rule in self.rules.items()]
+
+    def counts(self) -> Counter[str]:
+        return Counter(self.status(rid) for rid in self.rules)
+
+    def must_failed(self) -> bool:
+        return any(self.status(rid) == "fail" for rid in self.rules)
+
+    def failing_rules(self) -> list[str]:
+        return [rid for rid in self.rules if self.status(rid) == "fail"]
