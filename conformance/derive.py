@@ -296,6 +296,8 @@ def parse_reference(text: str) -> ReferencePage:
     operation = anchor.group(1)[len("API_"):] if anchor else title
     if not operation or not re.fullmatch(r"[A-Za-z0-9]+", operation):
         raise ReferenceFormatError("the page has no '# OperationName' title: is it an API reference page?")
+    request = _members(sections, REQUEST_SECTION)
+    response = _members(sections, RESPONSE_SECTION)
     errors_body = sections.get(ERRORS_SECTION.lower())
     if errors_body is None:
         raise ReferenceFormatError(f"the page has no '{ERRORS_SECTION}' section")
@@ -306,8 +308,8 @@ def parse_reference(text: str) -> ReferencePage:
     return ReferencePage(
         operation=operation,
         page=f"API_{operation}.md",
-        request=_members(sections, REQUEST_SECTION),
-        response=_members(sections, RESPONSE_SECTION),
+        request=request,
+        response=response,
         errors=errors,
         request_syntax=_syntax(sections, REQUEST_SYNTAX_SECTION),
         sections=sections,
