@@ -1,3 +1,243 @@
-"""pytest plugin entry point (inert unless its options are given); built in the suite's issue."""
+"""The conformance suite as pytest items, so that another project's CI can gate on it.
+
+Inert unless ``--sgw-conformance`` is given.  Then one item per rule of the registry is
+added to the session (``sgw-conformance::<rule id>``, so ``-k`` selects rules).  An item of a
+case rule sends that rule's cases and fails when the rule fails, showing the evidence; items
+of the cross-cutting rules (response shape, no 5xx, transport, SnapshotId uniqueness) run
+last and judge every answer that process has seen.  A SHOULD rule that breaks is a warning,
+a rule nothing exercised is skipped.
+
+Options: ``--sgw-endpoint URL`` (default: the embedded reference endpoint, one per process),
+``--sgw-region``, ``--sgw-volume-arn``, ``--sgw-profile`` (default ci), ``--sgw-seed``
+(default 0), ``--sgw-allow-live``, ``--sgw-timeout``.  Credentials for an external endpoint
+come from ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` / ``AWS_SESSION_TOKEN``.
+
+pytest-xdist: every worker computes the same deterministic case list and runs only the items
+it is given, so each case is sent once.  The cross-cutting and run-level rules are judged per
+worker, on the answers that worker received before the item ran (SnapshotId uniqueness is
+therefore checked within each worker, not across workers).
+"""
 
 from __future__ import annotations
+
+import contextlib
+import warnings
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+from conformance import checks, reporting, runner
+from conformance.errors import UsageError
+from conformance.model import Case
+from conformance.rules import RULES
+
+NAME = "sgw-conformance"
+CROSS_CUTTING = frozenset(checks.EXCHANGE_CHECKS) | frozenset(checks.RUN_CHECKS)
+
+
+class ConformanceWarning(UserWarning):
+    """A SHOULD rule of the conformance suite does not hold."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup(NAME, "Storage Gateway CreateSnapshot conformance suite")
+    group.addoption("--sgw-conformance", action="store_true", default=False,
+                    help="add one test per conformance rule")
+    group.addoption("--sgw-endpoint", metavar="URL", default=None,
+                    help="endpoint to test (default: the embedded reference endpoint)")
+    group.addoption("--sgw-region", metavar="R", default=None, help="signing region")
+    group.addoption("--sgw-volume-arn", metavar="ARN", default=None,
+                    help="volume to snapshot (default: ListVolumes)")
+    group.addoption("--sgw-profile", choices=runner.PROFILES, default=runner.DEFAULT_PROFILE,
+                    help="how many cases (default: ci)")
+    group.addoption("--sgw-seed", type=int, default=runner.DEFAULT_SEED, help="generation seed (default 0)")
+    group.addoption("--sgw-allow-live", action="store_true", default=False,
+                    help="allow an endpoint that is not loopback (may create billable snapshots)")
+    group.addoption("--sgw-timeout", type=float, default=runner.DEFAULT_TIMEOUT_S,
+                    help="per-request timeout in seconds")
+
+
+class RuleFailed(Exception):
+    """A MUST rule failed; the message is the evidence, already redacted."""
+
+
+class Suite:
+    """One process's share of the run: its target, its cases, its scoreboard (started lazily)."""
+
+    def __init__(self, config: runner.RunConfig) -> None:
+        self.config = config
+        self.stack = contextlib.ExitStack()
+        self.started = False
+        self.error: str | None = None
+        self.by_rule: dict[str, list[Case]] = defaultdict(list)
+        self.board = checks.Scoreboard()
+        self.redact = reporting.Redactor.for_secrets(runner.secrets_of(config.credentials))
+        self.run: runner.Execution | None = None
+        self.pool: runner.TransportPool | None = None
+        self.contacted = False
+
+    def start(self) -> None:
+        if self.started:
+            if self.error:
+                raise RuleFailed(self.error)
+            return
+        self.started = True
+        try:
+            self._start()
+        except UsageError as exc:
+            self.error = self.redact(f"{NAME}: {exc}")
+            raise RuleFailed(self.error) from None
+
+    def _start(self) -> None:
+        target = self.stack.enter_context(runner.open_target(self.config))
+        self.redact = reporting.Redactor.for_secrets(
+            runner.secrets_of(self.config.credentials, target.credentials))
+        self.pool = runner.TransportPool(target, self.config.timeout)
+        self.stack.callback(self.pool.close)
+        known: tuple[str, ...] = ()
+        volume = self.config.volume_arn or (target.embedded.volume_arn if target.embedded else None)
+        if volume is None:
+            volume, known = runner.discover_volume(self.pool, target.url)
+            self.contacted = True
+        cases = runner.generate(volume, target.region, self.config.profile, self.config.seed,
+                                runner.missing_volume_arn(volume, known))
+        max_accepted = self.config.max_snapshots
+        if max_accepted is None and target.live:
+            max_accepted = runner.LIVE_MAX_SNAPSHOTS
+        for case in runner.plan(cases, max_accepted, self.board):
+            self.by_rule[case.rule_id].append(case)
+        self.run = runner.Execution(self.board, max_accepted)
+        self.url = target.url
+
+    def send(self, cases: list[Case]) -> None:
+        assert self.run is not None and self.pool is not None
+        if cases and not self.contacted:
+            self.contacted = True
+            try:
+                self.run.sent += 1
+                self.run.take(runner.first_contact(cases[0], self.pool, self.url))
+            except UsageError as exc:
+                self.error = self.redact(f"{NAME}: {exc}")
+                raise RuleFailed(self.error) from None
+            cases = cases[1:]
+        runner.execute(cases, self.pool, self.run, 1)
+
+    def close(self) -> None:
+        self.stack.close()
+
+
+def _options(config: pytest.Config) -> runner.RunConfig:
+    return runner.RunConfig(
+        endpoint=config.getoption("--sgw-endpoint"), region=config.getoption("--sgw-region"),
+        volume_arn=config.getoption("--sgw-volume-arn"), profile=config.getoption("--sgw-profile"),
+        seed=config.getoption("--sgw-seed"), allow_live=config.getoption("--sgw-allow-live"),
+        timeout=config.getoption("--sgw-timeout"), write_reports=False)
+
+
+SUITE_KEY = pytest.StashKey[Suite]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sgw_conformance: a rule of the Storage Gateway conformance suite")
+    if not config.getoption("--sgw-conformance", default=False):
+        return
+    options = _options(config)
+    try:
+        runner.validate(options)   # safety: a live endpoint is refused before anything is sent
+    except UsageError as exc:
+        raise pytest.UsageError(f"{NAME}: {exc}") from None
+    config.stash[SUITE_KEY] = Suite(options)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    suite = config.stash.get(SUITE_KEY, None)
+    if suite is not None:
+        suite.close()
+
+
+class SuiteNode(pytest.Collector):
+    """The parent of the rule items (not a file)."""
+
+    def collect(self) -> list[pytest.Item]:
+        ordered = [r for r in RULES if r not in CROSS_CUTTING] + [r for r in RULES if r in CROSS_CUTTING]
+        return [RuleItem.from_parent(self, name=rule_id) for rule_id in ordered]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
+                                  items: list[pytest.Item]) -> None:
+    if SUITE_KEY not in config.stash:
+        return
+    node = SuiteNode.from_parent(session, name=NAME, nodeid=NAME)
+    items.extend(node.collect())
+
+
+class RuleItem(pytest.Item):
+    """One rule: send its cases (if it has any), then judge it on what this process has seen."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rule_id = self.name
+        self.add_marker("sgw_conformance")
+
+    @property
+    def suite(self) -> Suite:
+        return self.config.stash[SUITE_KEY]
+
+    def runtest(self) -> None:
+        suite = self.suite
+        suite.start()
+        suite.send(suite.by_rule.get(self.rule_id, []))
+        result = checks.RuleResult(suite.board.rules[self.rule_id], suite.board.status(self.rule_id),
+                                   suite.board.tallies[self.rule_id])
+        if result.status == "fail":
+            raise RuleFailed(suite.redact(evidence(result)))
+        if result.status == "warn":
+            warnings.warn(ConformanceWarning(suite.redact(f"{self.rule_id} (SHOULD): "
+                                                          f"{result.tally.failures[0].reason}")),
+                          stacklevel=1)
+        if result.status == "untested":
+            pytest.skip(f"no case exercised {self.rule_id} in this process")
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> str:
+        if isinstance(excinfo.value, RuleFailed):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[str, int | None, str]:
+        return NAME, None, f"{NAME}::{self.rule_id}"
+
+
+def evidence(result: checks.RuleResult, limit: int = 3) -> str:
+    """The rule, its source and the first failures with request and response."""
+    rule, tally = result.rule, result.tally
+    lines = [f"{rule.id} ({rule.severity}) failed on {tally.failure_count} of {tally.cases} checks",
+             f"  rule:   {rule.statement}", f"  source: {rule.source}"]
+    for failure in tally.failures[:limit]:
+        lines.append(f"- case {failure.case_id}: {failure.reason}")
+        if failure.exchange is None:
+            continue
+        ev = reporting.exchange_evidence(failure.exchange)
+        req = ev["request"]
+        lines.append(f"    signature: {failure.exchange.case.signature}")
+        lines.append(f"    request:  {req['method']} {req['url']} {_headers(req['headers'])}")
+        lines.append(f"              {_clip(req['body'])}")
+        resp = ev["response"]
+        if resp is None:
+            lines.append(f"    response: none ({ev['transport_error']})")
+        else:
+            lines.append(f"    response: {resp['status']} {_headers(resp['headers'])}")
+            lines.append(f"              {_clip(resp['body'])}")
+    if tally.failure_count > limit:
+        lines.append(f"... and {tally.failure_count - limit} more")
+    return "\n".join(lines)
+
+
+def _headers(headers: dict[str, str]) -> str:
+    return " ".join(f"{k}: {v};" for k, v in headers.items() if k.lower() != "authorization")
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."

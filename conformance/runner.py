@@ -1,0 +1,536 @@
+"""``sgw-conformance run``: generate the cases, send them, check every answer, report.
+
+The target is the embedded reference endpoint (started in-process, with its own credentials)
+unless ``--endpoint`` names another one.  Safety comes first and before any network activity:
+an endpoint that is not loopback (judged from the URL alone, nothing is resolved) is refused
+without ``--allow-live``, and cases that could create a billable snapshot are capped by
+``--max-snapshots`` (5 by default on a live endpoint).  The run then
+
+1. finds the volume (``--volume-arn``, the embedded endpoint's seeded volume, or ListVolumes),
+2. generates the profile's cases (deterministic for a seed; ``ci`` uses seed 0 by default),
+3. sends them (one keep-alive Transport per worker thread) and checks each answer as it comes,
+   stopping early on a run of transport failures (a circuit breaker; the rest are skipped),
+4. prints a table of rules and writes report.json and junit.xml.
+
+Exit 0: every MUST rule holds; 1: some MUST rule failed; 2: usage, configuration, or an
+endpoint that cannot be reached at first contact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+from conformance import reporting
+from conformance.checks import STATUSES, Scoreboard
+from conformance.errors import UsageError
+from conformance.model import Case, Credentials, Exchange
+
+PROFILES = ("quick", "ci", "thorough")
+DEFAULT_PROFILE = "ci"
+DEFAULT_SEED = 0
+DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_REGION = "us-east-2"          # the API reference's example region
+LIVE_MAX_SNAPSHOTS = 5                # default cap on a non-loopback endpoint
+MAX_RESPONSE_BYTES = 1 << 20          # read at most 1 MiB of any answer
+BREAKER_THRESHOLD = 5                 # consecutive transport failures that stop the run
+ENV_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+@dataclass
+class RunConfig:
+    endpoint: str | None = None           # None: the embedded reference endpoint
+    region: str | None = None
+    volume_arn: str | None = None
+    profile: str = DEFAULT_PROFILE
+    seed: int = DEFAULT_SEED
+    workers: int = 1
+    report_dir: Path | None = None        # None: reports/<UTC time>-<host>/ under the cwd
+    allow_live: bool = False
+    max_snapshots: int | None = None      # None: unlimited on loopback, LIVE_MAX_SNAPSHOTS on live
+    timeout: float = DEFAULT_TIMEOUT_S
+    faults: tuple[str, ...] = ()          # embedded endpoint only (tests, demonstrations)
+    credentials: Credentials | None = None  # None: the environment (external endpoints)
+    write_reports: bool = True
+
+
+@dataclass
+class RunResult:
+    """Everything a run produced; the reports and the table are made from this."""
+
+    endpoint: str
+    embedded: bool
+    faults: tuple[str, ...]
+    region: str
+    volume_arn: str
+    profile: str
+    seed: int
+    workers: int
+    started_at: datetime
+    duration_s: float
+    cases_generated: int
+    requests_sent: int
+    scoreboard: Scoreboard
+    exchanges: list[Exchange] = field(default_factory=list)
+    stopped: str | None = None
+    exit_code: int = 0
+    report_paths: dict[str, Path] = field(default_factory=dict)
+    credentials: Credentials | None = field(default=None, repr=False)   # for redaction only
+
+    @property
+    def verdict(self) -> str:
+        return "fail" if self.exit_code == 1 else "pass"
+
+
+# --- safety: judged from the URL alone ---------------------------------------------------------
+
+def is_loopback_host(host: str) -> bool:
+    """True for localhost and loopback IP literals; no name is ever resolved."""
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint(url: str, allow_live: bool) -> tuple[str, bool]:
+    """(normalised URL, live?) or a UsageError: bad URL, or a live endpoint without --allow-live."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--endpoint must be an http:// or https:// URL with a host, not {url!r}")
+    try:
+        parts.port  # noqa: B018 - validates the port
+    except ValueError as exc:
+        raise UsageError(f"--endpoint {url!r}: {exc}") from None
+    live = not is_loopback_host(parts.hostname)
+    if live and not allow_live:
+        raise UsageError(f"{parts.hostname} is not a loopback endpoint: nothing was sent. A live endpoint "
+                         "can create billable snapshots; pass --allow-live to run against it "
+                         f"(at most --max-snapshots, default {LIVE_MAX_SNAPSHOTS}, snapshot-creating cases)")
+    return (url if parts.path else url + "/"), live
+
+
+def credentials_from_env() -> Credentials:
+    key, secret, token = (os.environ.get(k) or None for k in ENV_KEYS)
+    if not key or not secret:
+        raise UsageError("an external endpoint needs credentials: set AWS_ACCESS_KEY_ID and "
+                         "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN if they are temporary)")
+    return Credentials(key, secret, token)
+
+
+def region_for(url: str, given: str | None) -> str:
+    """--region, else the region named in an AWS host name, else the environment, else us-east-2."""
+    if given:
+        return given
+    labels = (urlsplit(url).hostname or "").split(".")
+    if len(labels) >= 4 and labels[0] == "storagegateway" and labels[-2] == "amazonaws":
+        return labels[1]
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+
+
+def missing_volume_arn(volume_arn: str, known: tuple[str, ...] = ()) -> str:
+    """A well-formed ARN on the same gateway naming a volume that is not there."""
+    head, sep, _ = volume_arn.rpartition("/volume/vol-")
+    if not sep:
+        head = volume_arn.rsplit("/", 1)[0]
+    for candidate_id in ("0A1B2C3D", "0F0E0D0C", "7E6D5C4B"):
+        candidate = f"{head}/volume/vol-{candidate_id}"
+        if candidate != volume_arn and candidate not in known:
+            return candidate
+    raise UsageError("could not build the ARN of a missing volume")
+
+
+# --- the target ------------------------------------------------------------------------------------
+
+@dataclass
+class Target:
+    url: str
+    region: str
+    credentials: Credentials
+    live: bool
+    embedded: Any = None               # the ReferenceEndpoint, when it is the target
+
+
+@contextmanager
+def open_target(config: RunConfig) -> Iterator[Target]:
+    """The endpoint to test: checked (safety) before anything is started or sent."""
+    if config.endpoint is None:
+        from conformance import emulator, faults
+        chosen = faults.resolve(config.faults)
+        kwargs: dict[str, Any] = {"faults": tuple(sorted(chosen))}
+        if config.region:
+            kwargs["region"] = config.region
+        if config.credentials is not None:
+            kwargs["credentials"] = config.credentials
+        endpoint = emulator.ReferenceEndpoint(**kwargs)
+        endpoint.start()
+        try:
+            yield Target(endpoint.url, endpoint.region, endpoint.credentials, False, endpoint)
+        finally:
+            endpoint.stop()
+        return
+    if config.faults:
+        raise UsageError("--fault applies to the embedded reference endpoint only (drop --endpoint)")
+    url, live = check_endpoint(config.endpoint, config.allow_live)
+    creds = config.credentials or credentials_from_env()
+    yield Target(url, region_for(url, config.region), creds, live)
+
+
+# --- transports, one per worker thread ---------------------------------------------------------------
+
+class TransportPool:
+    """One keep-alive Transport per thread that sends; all closed together."""
+
+    def __init__(self, target: Target, timeout: float) -> None:
+        self.target, self.timeout = target, timeout
+        self.local = threading.local()
+        self.all: list[Any] = []
+        self.lock = threading.Lock()
+
+    def get(self) -> Any:
+        transport = getattr(self.local, "transport", None)
+        if transport is None:
+            from conformance.transport import Transport
+            transport = Transport(self.target.url, self.target.region, self.target.credentials,
+                                  timeout=self.timeout, max_response_bytes=MAX_RESPONSE_BYTES,
+                                  total_deadline_s=self.timeout * 2)
+            self.local.transport = transport
+            with self.lock:
+                self.all.append(transport)
+        return transport
+
+    def send(self, case: Case) -> Exchange:
+        return self.get().send(case)
+
+    def close(self) -> None:
+        with self.lock:
+            for transport in self.all:
+                transport.close()
+            self.all.clear()
+
+
+def _volume_arns(listed: Any) -> tuple[str, ...]:
+    """ARNs from what Transport.list_volumes returned (ARN strings or ListVolumes items)."""
+    if isinstance(listed, dict):
+        listed = listed.get("VolumeInfos", [])
+    arns = []
+    for item in listed or ():
+        arn = item.get("VolumeARN") if isinstance(item, dict) else item
+        if isinstance(arn, str) and arn:
+            arns.append(arn)
+    return tuple(arns)
+
+
+def discover_volume(pool: TransportPool, url: str) -> tuple[str, tuple[str, ...]]:
+    """The first volume ListVolumes names (first contact with the endpoint)."""
+    try:
+        arns = _volume_arns(pool.get().list_volumes())
+    except UsageError:
+        raise
+    except Exception as exc:  # refused, DNS, timeout, garbage: the endpoint cannot be used
+        raise UsageError(f"cannot reach {url}: {one_line(exc)}") from None
+    if not arns:
+        raise UsageError(f"ListVolumes at {url} named no volume; pass --volume-arn ARN")
+    return arns[0], arns
+
+
+def one_line(exc: BaseException | str) -> str:
+    text = exc if isinstance(exc, str) else (str(exc) or type(exc).__name__)
+    return " ".join(text.split())[:300]
+
+
+# --- planning: the snapshot cap ---------------------------------------------------------------------
+
+def plan(cases: list[Case], max_snapshots: int | None, board: Scoreboard) -> list[Case]:
+    """Cases to send: with a cap, the first ``max_snapshots`` creating cases, sent after the rest."""
+    if max_snapshots is None:
+        return cases
+    others = [c for c in cases if not c.creates]
+    creating = [c for c in cases if c.creates]
+    for case in creating[max_snapshots:]:
+        board.skip(case, "over --max-snapshots")
+    return others + creating[:max_snapshots]
+
+
+# --- progress on stderr ---------------------------------------------------------------------------
+
+class Progress:
+    """A one-line bar on a TTY (redrawn at most 10 times a second); silent otherwise."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        self.total, self.stream = max(total, 1), stream or sys.stderr
+        self.live = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.last = 0.0
+
+    def update(self, done: int, failing: int) -> None:
+        now = time.monotonic()
+        if not self.live or (now - self.last < 0.1 and done < self.total):
+            return
+        self.last = now
+        filled = self.WIDTH * done // self.total
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(f"\r[{bar}] {done}/{self.total} requests, {failing} failing rules")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\r" + " " * (self.WIDTH + 60) + "\r")
+            self.stream.flush()
+
+
+# --- sending and checking ---------------------------------------------------------------------------
+
+@dataclass
+class Execution:
+    """The send/check loop's state: budget, breaker, counts."""
+
+    board: Scoreboard
+    max_accepted: int | None
+    on_exchange: Callable[[Exchange], None] | None = None
+    sent: int = 0
+    accepted: int = 0
+    creating_in_flight: int = 0
+    consecutive_transport_failures: int = 0
+    stopped: str | None = None
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def may_send(self, case: Case) -> bool:
+        if self.stopped:
+            return False
+        if self.max_accepted is None:
+            return True
+        if self.accepted >= self.max_accepted:
+            self.stopped = (f"snapshot cap reached: the endpoint accepted {self.accepted} requests "
+                            f"(--max-snapshots {self.max_accepted})")
+            return False
+        return not case.creates or self.accepted + self.creating_in_flight < self.max_accepted
+
+    def take(self, exchange: Exchange) -> None:
+        self.exchanges.append(exchange)
+        self.board.record(exchange)
+        resp = exchange.response
+        if resp is not None and 200 <= resp.status < 300:
+            self.accepted += 1
+        if resp is None or resp.truncated:
+            self.consecutive_transport_failures += 1
+            if self.consecutive_transport_failures >= BREAKER_THRESHOLD and not self.stopped:
+                self.stopped = (f"circuit breaker: {BREAKER_THRESHOLD} consecutive requests got no "
+                                "complete answer; the remaining cases were not sent")
+        else:
+            self.consecutive_transport_failures = 0
+        if self.on_exchange:
+            self.on_exchange(exchange)
+
+
+def execute(cases: list[Case], pool: TransportPool, run: Execution, workers: int) -> None:
+    """Send every case (at most ``workers`` in flight) and check each answer as it arrives."""
+    pending = deque(cases)
+    if workers <= 1:
+        while pending:
+            case = pending.popleft()
+            if not run.may_send(case):
+                run.board.skip(case, run.stopped or "over --max-snapshots")
+                continue
+            run.sent += 1
+            run.take(pool.send(case))
+        return
+    in_flight: dict[Future[Exchange], Case] = {}
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sgw-send") as executor:
+        while pending or in_flight:
+            while pending and len(in_flight) < workers:
+                case = pending.popleft()
+                if not run.may_send(case):
+                    run.board.skip(case, run.stopped or "over --max-snapshots")
+                    continue
+                run.sent += 1
+                run.creating_in_flight += case.creates
+                in_flight[executor.submit(pool.send, case)] = case
+            if not in_flight:
+                continue
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                case = in_flight.pop(future)
+                run.creating_in_flight -= case.creates
+                run.take(future.result())
+
+
+def first_contact(case: Case, pool: TransportPool, url: str) -> Exchange:
+    """Send the first case alone: no HTTP answer at all means the endpoint cannot be reached."""
+    exchange = pool.send(case)
+    if exchange.response is None:
+        raise UsageError(f"cannot reach {url}: {one_line(exchange.error or 'no answer')}")
+    return exchange
+
+
+def generate(volume_arn: str, region: str, profile: str, seed: int, missing: str) -> list[Case]:
+    from conformance.strategies import generate_cases
+    cases = generate_cases(volume_arn=volume_arn, region=region, profile=profile, seed=seed,
+                           missing_volume_arn=missing)
+    return [case if case.id else replace(case, id=f"c{i:04d}") for i, case in enumerate(cases, 1)]
+
+
+def run_suite(config: RunConfig, progress_stream: TextIO | None = None) -> RunResult:
+    """The whole run (no printing besides the progress bar); UsageError for exit-2 conditions."""
+    validate(config)
+    started, t0 = datetime.now(UTC), time.perf_counter()
+    with open_target(config) as target:
+        max_accepted = config.max_snapshots
+        if max_accepted is None and target.live:
+            max_accepted = LIVE_MAX_SNAPSHOTS
+        pool = TransportPool(target, config.timeout)
+        try:
+            known: tuple[str, ...] = ()
+            volume_arn = config.volume_arn
+            if volume_arn is None and target.embedded is not None:
+                volume_arn = target.embedded.volume_arn
+            if volume_arn is None:
+                volume_arn, known = discover_volume(pool, target.url)
+            cases = generate(volume_arn, target.region, config.profile, config.seed,
+                             missing_volume_arn(volume_arn, known))
+            board = Scoreboard()
+            to_send = plan(cases, max_accepted, board)
+            bar = Progress(len(to_send), progress_stream)
+            run = Execution(board, max_accepted,
+                            lambda _e: bar.update(len(run.exchanges), len(board.failing_rules())))
+            if to_send and run.may_send(to_send[0]):
+                run.sent += 1
+                run.take(first_contact(to_send[0], pool, target.url))
+                to_send = to_send[1:]
+            try:
+                execute(to_send, pool, run, config.workers)
+            finally:
+                bar.close()
+        finally:
+            pool.close()
+        return RunResult(
+            endpoint=target.url, embedded=target.embedded is not None,
+            faults=tuple(sorted(config.faults)), region=target.region, volume_arn=volume_arn,
+            profile=config.profile, seed=config.seed, workers=config.workers, started_at=started,
+            duration_s=time.perf_counter() - t0, cases_generated=len(cases), requests_sent=run.sent,
+            scoreboard=board, exchanges=run.exchanges, stopped=run.stopped,
+            exit_code=1 if board.must_failed() else 0, credentials=target.credentials)
+
+
+def validate(config: RunConfig) -> None:
+    if config.profile not in PROFILES:
+        raise UsageError(f"--profile must be one of {', '.join(PROFILES)}")
+    if config.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    if config.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    if config.max_snapshots is not None and config.max_snapshots < 0:
+        raise UsageError("--max-snapshots must be 0 or more")
+    if config.endpoint is not None:   # safety first: judged before anything else happens
+        check_endpoint(config.endpoint, config.allow_live)
+
+
+# --- the terminal table -----------------------------------------------------------------------------
+
+def table(result: RunResult, width: int = 160) -> str:
+    """One line per rule: status, severity, cases, id, and the first failure."""
+    lines = [f"{'status':<9}{'sev':<7}{'cases':>6}  {'rule':<44} first failure"]
+    for r in result.scoreboard.results():
+        first = ""
+        if r.tally.failures:
+            f = r.tally.failures[0]
+            first = f"{f.case_id}: {f.reason}"
+        elif r.status == "disputed":
+            first = "accepted disputed answers: " + ", ".join(r.tally.alternatives)
+        line = f"{r.status.upper():<9}{r.rule.severity:<7}{r.tally.cases:>6}  {r.rule.id:<44} {first}"
+        lines.append(line if len(line) <= width else line[: width - 3] + "...")
+    return "\n".join(lines)
+
+
+def summary_line(result: RunResult) -> str:
+    counts = result.scoreboard.counts()
+    parts = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
+    skipped = sum(result.scoreboard.skipped.values())
+    extra = f", {skipped} cases not sent" if skipped else ""
+    return (f"{result.verdict.upper()}: {result.requests_sent} requests to {result.endpoint} in "
+            f"{result.duration_s:.1f} s (profile {result.profile}, seed {result.seed}); "
+            f"rules: {parts}{extra}")
+
+
+# --- the subcommand ---------------------------------------------------------------------------------
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--endpoint", metavar="URL",
+                        help="endpoint to test (default: the embedded reference endpoint)")
+    parser.add_argument("--region", metavar="R", help="signing region (default: from the host, "
+                        "AWS_REGION, or us-east-2)")
+    parser.add_argument("--volume-arn", metavar="ARN", help="volume to snapshot (default: ListVolumes)")
+    parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE,
+                        help="how many cases (default: ci, deterministic)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generation seed (default: 0)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N", help="requests in flight (default: 1)")
+    parser.add_argument("--report-dir", type=Path, metavar="DIR",
+                        help="where to write reports (default: reports/<UTC time>-<host>/)")
+    parser.add_argument("--allow-live", action="store_true",
+                        help="allow an endpoint that is not loopback (may create billable snapshots)")
+    parser.add_argument("--max-snapshots", type=int, metavar="N",
+                        help=f"cap on snapshot-creating cases (default: unlimited on loopback, "
+                             f"{LIVE_MAX_SNAPSHOTS} on live)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
+                        help=f"per-request timeout in seconds (default: {DEFAULT_TIMEOUT_S:g})")
+    parser.add_argument("--fault", action="append", default=[], metavar="NAME", help=argparse.SUPPRESS)
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    return RunConfig(endpoint=args.endpoint, region=args.region, volume_arn=args.volume_arn,
+                     profile=args.profile, seed=args.seed, workers=args.workers,
+                     report_dir=args.report_dir, allow_live=args.allow_live,
+                     max_snapshots=args.max_snapshots, timeout=args.timeout, faults=tuple(args.fault))
+
+
+def secrets_of(*credentials: Credentials | None) -> list[str | None]:
+    """Every secret the run could know (for the redaction pass)."""
+    from conformance.model import EXAMPLE_CREDENTIALS
+    values: list[str | None] = [os.environ.get(k) for k in ENV_KEYS[1:]]
+    for creds in (*credentials, EXAMPLE_CREDENTIALS):
+        if creds is not None:
+            values += [creds.secret_key, creds.session_token]
+    return values
+
+
+def command(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    redact = reporting.Redactor.for_secrets(secrets_of(config.credentials))
+    try:
+        result = run_suite(config)
+    except UsageError as exc:
+        raise UsageError(redact(str(exc))) from None
+    redact = reporting.Redactor.for_secrets(secrets_of(config.credentials, result.credentials))
+    report_dir = config.report_dir
+    default_dir = report_dir is None
+    if report_dir is None:
+        report_dir = reporting.default_report_dir(result.endpoint, result.started_at)
+    result.report_paths = reporting.write_reports(result, report_dir, redact)
+    if default_dir:
+        reporting.update_latest(report_dir)
+    out = sys.stdout
+    out.write(redact(table(result)) + "\n\n")
+    if result.stopped:
+        out.write(redact(f"stopped early: {result.stopped}") + "\n")
+    out.write(redact(summary_line(result)) + "\n")
+    out.write(f"report: {result.report_paths['json']}\n")
+    out.flush()
+    return result.exit_code
