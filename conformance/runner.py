@@ -82,12 +82,13 @@ class RunResult:
     seed: int
     workers: int
     started_at: datetime
-    duration_s: float
+    duration_s: float                  # the whole run, generation included
     cases_generated: int
     requests_sent: int
     scoreboard: Scoreboard
     exchanges: list[Exchange] = field(default_factory=list)
     stopped: str | None = None
+    send_duration_s: float = 0.0       # sending and checking only
     exit_code: int = 0
     report_paths: dict[str, Path] = field(default_factory=dict)
     credentials: Credentials | None = field(default=None, repr=False)   # for redaction only
@@ -281,14 +282,16 @@ class Progress:
         self.live = bool(getattr(self.stream, "isatty", lambda: False)())
         self.last = 0.0
 
-    def update(self, done: int, failing: int) -> None:
+    def update(self, done: int, failing: Callable[[], int]) -> None:
+        if not self.live:
+            return
         now = time.monotonic()
-        if not self.live or (now - self.last < 0.1 and done < self.total):
+        if now - self.last < 0.1 and done < self.total:
             return
         self.last = now
         filled = self.WIDTH * done // self.total
         bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.stream.write(f"\r[{bar}] {done}/{self.total} requests, {failing} failing rules")
+        self.stream.write(f"\r[{bar}] {done}/{self.total} requests, {failing()} failing rules")
         self.stream.flush()
 
     def close(self) -> None:
@@ -409,8 +412,9 @@ def run_suite(config: RunConfig, progress_stream: TextIO | None = None) -> RunRe
             board = Scoreboard()
             to_send = plan(cases, max_accepted, board)
             bar = Progress(len(to_send), progress_stream)
-            run = Execution(board, max_accepted,
-                            lambda _e: bar.update(len(run.exchanges), len(board.failing_rules())))
+            run = Execution(board, max_accepted, (lambda _e: bar.update(
+                len(run.exchanges), lambda: len(board.failing_rules()))) if bar.live else None)
+            t_send = time.perf_counter()
             if to_send and run.may_send(to_send[0]):
                 run.sent += 1
                 run.take(first_contact(to_send[0], pool, target.url))
@@ -419,6 +423,7 @@ def run_suite(config: RunConfig, progress_stream: TextIO | None = None) -> RunRe
                 execute(to_send, pool, run, config.workers)
             finally:
                 bar.close()
+            send_s = time.perf_counter() - t_send
         finally:
             pool.close()
         return RunResult(
@@ -426,7 +431,7 @@ def run_suite(config: RunConfig, progress_stream: TextIO | None = None) -> RunRe
             faults=tuple(sorted(config.faults)), region=target.region, volume_arn=volume_arn,
             profile=config.profile, seed=config.seed, workers=config.workers, started_at=started,
             duration_s=time.perf_counter() - t0, cases_generated=len(cases), requests_sent=run.sent,
-            scoreboard=board, exchanges=run.exchanges, stopped=run.stopped,
+            scoreboard=board, exchanges=run.exchanges, stopped=run.stopped, send_duration_s=send_s,
             exit_code=1 if board.must_failed() else 0, credentials=target.credentials)
 
 
