@@ -148,6 +148,7 @@ def _find(members: Iterable[Member], name: str, section: str) -> Member:
 # Parsing.
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_HTML_TAG = re.compile(r"<[^>]*>")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _BOLD_NAME = re.compile(r"^\s*\*\*\s*(?:\[([^\]]+)\]\([^)]*\)|([^*\[\]]+?))\s*\*\*")
 _FIELD = re.compile(
@@ -165,8 +166,9 @@ _UP_TO = re.compile(r"\b(a list of up to (\d+) [\w-]+)", re.I)
 
 
 def _plain(text: str) -> str:
-    """Markdown inline text reduced to words (links to their text, emphasis dropped)."""
-    return re.sub(r"\s+", " ", _LINK.sub(r"\1", text).replace("**", "").replace("`", "")).strip()
+    """Markdown inline text reduced to words (links to their text; emphasis and HTML tags dropped)."""
+    text = _HTML_TAG.sub("", _LINK.sub(r"\1", text)).replace("**", "").replace("`", "")
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def split_sections(text: str) -> tuple[str, dict[str, str]]:
@@ -340,12 +342,19 @@ def _array_item_type(type_text: str) -> str | None:
     return found.group(1) if found else None
 
 
+def _array_scalar_type(type_text: str) -> str | None:
+    """``Array of strings`` -> ``string``; None when the type is not an array of scalars."""
+    found = re.fullmatch(r"Array of (\w+?)s?", type_text, re.I)
+    return SCALAR_TYPES.get(found.group(1).lower()) if found else None
+
+
 def member_schema(member: Member, section: str, src: _Sources) -> dict[str, Any]:
     """The JSON Schema of one member block, every keyword with its source."""
     where = (section, member.name)
     item = _array_item_type(member.type_text)
+    scalar_item = _array_scalar_type(member.type_text)
     sources: dict[str, str] = {}
-    if item:
+    if item or scalar_item:
         schema: dict[str, Any] = {"type": "array"}
         sources["type"] = src(*where, "Type")
         if member.max_items is not None:
@@ -353,7 +362,7 @@ def member_schema(member: Member, section: str, src: _Sources) -> dict[str, Any]
             words = member.max_items_text or ""
             sources["maxItems"] = (src(*where, "Array Members") if words.startswith("Array Members")
                                    else f"{src(*where)} (text: '{words}')")
-        schema["items"] = {"$ref": f"{item}.schema.json"}
+        schema["items"] = {"$ref": f"{item}.schema.json"} if item else {"type": scalar_item}
         sources["items"] = src(*where, f"Type ({member.type_text})")
     else:
         scalar = SCALAR_TYPES.get(member.type_text.lower())
@@ -514,12 +523,15 @@ def build_error_body(page: ReferencePage) -> dict[str, Any]:
         "type": "object",
         "required": ["__type"],
         "properties": {
-            "__type": {"type": "string", "minLength": 1, "x-source": {"type": ERROR_TYPE_SOURCE}},
+            "__type": {"type": "string", "minLength": 1, "x-source": {
+                "type": ERROR_TYPE_SOURCE,
+                "minLength": f"{PROTOCOL} > Errors (clients read the error code from __type)"}},
             "message": {"type": "string", "x-source": {"type": src(ERRORS_SECTION, "message")}},
             "error": {
                 "type": "object",
                 "properties": {
                     "errorCode": {"type": "string", "enum": list(ERROR_CODES), "x-source": {
+                        "type": f"botocore model > {shape} > errorCode (shape ErrorCode, a string)",
                         "enum": f"botocore model > ErrorCode (the {shape} page is not available)"}},
                     "errorDetails": {"type": "object", "additionalProperties": {"type": "string"},
                                      "x-source": {"type": ERROR_DETAILS_SOURCE}},
@@ -528,7 +540,11 @@ def build_error_body(page: ReferencePage) -> dict[str, Any]:
             },
         },
         "x-errors": {e.name: e.status for e in page.errors},
-        "x-source": {"x-errors": src(ERRORS_SECTION, "HTTP Status Code"), "required": f"{PROTOCOL} > Errors"},
+        "x-source": {
+            "type": f"{PROTOCOL} > Errors (the body is a JSON object)",
+            "x-errors": src(ERRORS_SECTION, "HTTP Status Code"),
+            "required": f"{PROTOCOL} > Errors",
+        },
     })
     return schema
 
