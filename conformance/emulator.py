@@ -1,0 +1,773 @@
+"""The reference endpoint: an AWS-faithful CreateSnapshot server, and ``sgw-conformance serve``.
+
+It speaks awsJson1_1 over werkzeug's threaded HTTP/1.1 server (keep-alive, TCP_NODELAY) and
+answers as PROTOCOL.md describes AWS, in this order: method (non-POST: 404
+UnknownOperationException) -> X-Amz-Target -> body size -> SigV4 authentication -> body
+parse -> validation (:mod:`conformance.validation`, constraints from ``schemas/``) ->
+the volume's existence (:mod:`conformance.store`).  Every answer carries
+``x-amzn-RequestId`` and ``Content-Type: application/x-amz-json-1.1``; every error is a
+JSON body with ``__type`` and ``message`` (plus ``error.errorCode`` for the modelled
+errors), whatever the request looked like.
+
+Emulator choices where AWS is not documented (each disputed or unobservable):
+  * any Content-Type is accepted (AWS answers a foreign one with 404; PROTOCOL.md: disputed);
+  * an empty body is the empty input ``{}`` (so: ValidationException for the missing members);
+  * a body over 1 MiB is refused before it is read, with 400 InvalidGatewayRequestException,
+    errorCode MaximumContentLengthExceeded (an enum value of the model), and the connection
+    is closed after the answer;
+  * a JSON body nested deeper than 100 levels is a SerializationException;
+  * an unknown volume is always VolumeNotFound (GatewayNotFound is kept for ListVolumes);
+  * the request time window is 15 minutes both ways (the documented one; AWS live uses 5);
+  * any session token is accepted for the known key unless one is configured;
+  * an HTTP request too broken to reach the application (bad request line, bad version,
+    oversized headers) gets a 4xx JSON SerializationException instead of http.server's HTML.
+
+Faults (:mod:`conformance.faults`) are consulted where they change a decision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import json
+import logging
+import os
+import re
+import selectors
+import signal
+import socket
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from werkzeug.wrappers import Request, Response
+
+from conformance import model, sigv4
+from conformance.errors import UsageError
+from conformance.faults import FaultSet
+from conformance.faults import listing as fault_listing
+from conformance.store import Store, Volume
+from conformance.validation import Invalid, RequestValidator, WrongType
+
+logger = logging.getLogger("conformance.emulator")
+
+SEED_ACCOUNT = "111122223333"           # API_CreateSnapshot.md > Examples
+SEED_GATEWAY_ID = "sgw-12A3456B"
+SEED_VOLUME_ID = "vol-1122AABB"
+MAX_BODY_BYTES = 1024 * 1024            # issue 3: bodies over 1 MiB are refused unread
+MAX_JSON_DEPTH = 100
+CLOCK_WINDOW = timedelta(minutes=15)    # PROTOCOL.md > Errors: 15 min documented, 5 live
+IDLE_TIMEOUT_S = 60                     # an idle keep-alive connection is closed after this
+LINGER_S, LINGER_BYTES = 3.0, 64 * 1024 * 1024
+DEFAULT_LIST_LIMIT = 100
+MODELLED_ERRORS = frozenset({"InvalidGatewayRequestException", "InternalServerError",
+                             "ServiceUnavailableError"})   # API_CreateSnapshot.md > Errors
+JSON_HEADERS = {"Content-Type": model.JSON_CONTENT_TYPE}
+_CLOSE_KEY = "sgw.close-connection"     # environ flag: body left unread, close after answering
+_AMZ_DATE = re.compile(r"^\d{8}T\d{6}Z$")
+
+
+def seeded_gateway_arn(region: str) -> str:
+    return f"arn:aws:storagegateway:{region}:{SEED_ACCOUNT}:gateway/{SEED_GATEWAY_ID}"
+
+
+def seeded_volume_arn(region: str) -> str:
+    return f"{seeded_gateway_arn(region)}/volume/{SEED_VOLUME_ID}"
+
+
+@dataclass(eq=False)
+class ApiError(Exception):
+    """An error answer: the AWS type, message, status, and errorCode for modelled errors."""
+
+    type: str
+    message: str
+    status: int = 400
+    code: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
+
+
+def _error(type_: str, message: str, **kw: Any) -> ApiError:
+    return ApiError(type_, message, **kw)
+
+
+def _volume_not_found(arn: str) -> ApiError:
+    return ApiError("InvalidGatewayRequestException", "The specified volume was not found.",
+                    code="VolumeNotFound", details={"volumeARN": arn})
+
+
+def _gateway_not_found(arn: str) -> ApiError:
+    return ApiError("InvalidGatewayRequestException", "The specified gateway was not found.",
+                    code="GatewayNotFound", details={"gatewayARN": arn})
+
+
+def _invalid_signature(message: str) -> ApiError:
+    return ApiError("InvalidSignatureException", message)
+
+
+def _amz_time(when: datetime) -> str:
+    return when.strftime(sigv4.AMZ_DATE_FORMAT)
+
+
+# ---------------------------------------------------------------------------------------------
+# SigV4 verification (PROTOCOL.md > The request; > Errors)
+# ---------------------------------------------------------------------------------------------
+class SigV4Verifier:
+    """Checks a request's SigV4 signature; raises :class:`ApiError` with AWS's error type."""
+
+    def __init__(self, region: str, credentials: model.Credentials, faults: FaultSet,
+                 service: str = model.SERVICE, window: timedelta = CLOCK_WINDOW,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.region, self.credentials, self.faults = region, credentials, faults
+        self.service, self.window, self.clock = service, window, clock
+
+    def verify(self, request: Request, body: bytes) -> None:
+        header = request.headers.get("Authorization")
+        if header is None:
+            if self.faults("auth-optional"):
+                return
+            raise _error("MissingAuthenticationTokenException",
+                         "The request carries no Authorization header; SigV4 authentication is required")
+        auth = self._parse(header)
+        amz_date = self._amz_date(request)
+        if "host" not in auth.signed_headers:
+            raise _error("IncompleteSignatureException", "The host header must be among the SignedHeaders")
+        self._check_key(auth, request)
+        self._check_scope(auth, amz_date)
+        self._check_clock(amz_date)
+        self._check_signature(auth, request, amz_date, self._payload_hash(request, body))
+
+    @staticmethod
+    def _parse(header: str) -> sigv4.Authorization:
+        try:
+            return sigv4.parse_authorization(header)
+        except sigv4.MalformedAuthorization as exc:
+            raise _error("IncompleteSignatureException", f"Malformed Authorization header: {exc}") from None
+
+    @staticmethod
+    def _amz_date(request: Request) -> str:
+        value = request.headers.get("X-Amz-Date", "").strip()
+        if not _AMZ_DATE.match(value):
+            raise _error("IncompleteSignatureException",
+                         "A signed request needs an X-Amz-Date header in the form YYYYMMDDTHHMMSSZ")
+        try:
+            datetime.strptime(value, sigv4.AMZ_DATE_FORMAT)
+        except ValueError:
+            raise _error("IncompleteSignatureException", f"X-Amz-Date is not a valid time: {value}") from None
+        return value
+
+    def _check_key(self, auth: sigv4.Authorization, request: Request) -> None:
+        if auth.access_key != self.credentials.access_key:
+            raise _error("UnrecognizedClientException", "The access key id in the request is not known")
+        wanted = self.credentials.session_token
+        if wanted is not None and request.headers.get("X-Amz-Security-Token") != wanted:
+            raise _error("UnrecognizedClientException", "The security token in the request is not valid")
+
+    def _check_scope(self, auth: sigv4.Authorization, amz_date: str) -> None:
+        if auth.terminator != "aws4_request":
+            raise _invalid_signature(f"Credential should be scoped with the terminator 'aws4_request', "
+                                     f"not '{auth.terminator}'")
+        if not self.faults("scope-unchecked"):
+            if auth.service != self.service:
+                raise _invalid_signature(f"Credential should be scoped to the service '{self.service}', "
+                                         f"not '{auth.service}'")
+            if auth.region != self.region:
+                raise _invalid_signature(f"Credential should be scoped to the region '{self.region}', "
+                                         f"not '{auth.region}'")
+        if auth.datestamp != amz_date[:8]:
+            raise _invalid_signature(f"Date in the credential scope ({auth.datestamp}) does not match "
+                                     f"the date of X-Amz-Date ({amz_date[:8]})")
+
+    def _check_clock(self, amz_date: str) -> None:
+        if self.faults("clock-skew-unchecked"):
+            return
+        when = datetime.strptime(amz_date, sigv4.AMZ_DATE_FORMAT).replace(tzinfo=UTC)
+        now = self.clock()
+        minutes = int(self.window.total_seconds() // 60)
+        if when < now - self.window:
+            raise _invalid_signature(f"Signature expired: {amz_date} is now earlier than "
+                                     f"{_amz_time(now - self.window)} ({_amz_time(now)} - {minutes} min.)")
+        if when > now + self.window:
+            raise _invalid_signature(f"Signature not yet current: {amz_date} is still later than "
+                                     f"{_amz_time(now + self.window)} ({_amz_time(now)} + {minutes} min.)")
+
+    def _payload_hash(self, request: Request, body: bytes) -> str:
+        declared = request.headers.get("X-Amz-Content-Sha256")
+        if declared and self.faults("payload-unchecked"):
+            return declared.strip()          # the fault: the client's word for the body's hash
+        actual = sigv4.sha256_hex(body)      # always the body actually received
+        if declared is not None and declared.strip().lower() != actual:
+            raise _invalid_signature("The x-amz-content-sha256 header does not match the body received")
+        return actual
+
+    def _check_signature(self, auth: sigv4.Authorization, request: Request, amz_date: str,
+                         payload_hash: str) -> None:
+        if self.faults("signature-unchecked"):
+            return
+        raw = request.environ.get("RAW_URI") or request.environ.get("PATH_INFO") or "/"
+        path, _, query = raw.partition("?")
+        if "://" in path:  # absolute-form request target: keep the path part
+            path = "/" + path.split("://", 1)[1].partition("/")[2]
+        headers = {name: request.headers.get(name, "") for name in auth.signed_headers}
+        canonical = sigv4.canonical_request(request.method, path, query, headers,
+                                            auth.signed_headers, payload_hash)
+        expected = sigv4.signature(self.credentials.secret_key, amz_date, auth.scope, canonical)
+        if not _digests_equal(expected, auth.signature):
+            raise _invalid_signature("The signature computed by the server does not match the one provided; "
+                                     "check the secret access key and the signing method")
+
+
+def _digests_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode("ascii", "replace"), b.encode("ascii", "replace"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The application
+# ---------------------------------------------------------------------------------------------
+class BodyTooLarge(Exception):
+    """The declared or streamed body exceeds MAX_BODY_BYTES (left unread)."""
+
+
+def read_body(request: Request) -> bytes:
+    """The request body, capped: raises BodyTooLarge (unread) or ApiError (unreadable)."""
+    declared = request.headers.get("Content-Length")
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if declared is not None and not chunked:
+        if not declared.strip().isdigit():
+            raise _error("SerializationException", f"Content-Length is not a byte count: {declared!r}")
+        if int(declared) > MAX_BODY_BYTES:
+            raise BodyTooLarge()
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        while received <= MAX_BODY_BYTES:
+            chunk = request.stream.read(min(256 * 1024, MAX_BODY_BYTES + 1 - received))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            received += len(chunk)
+    except (OSError, ValueError, HTTPException):
+        raise _error("SerializationException", "The request body could not be read in full") from None
+    if received > MAX_BODY_BYTES:
+        raise BodyTooLarge()
+    return b"".join(chunks)
+
+
+def _json_depth_exceeds(value: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _upper_snake(code: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", code).upper()
+
+
+def _not_echoed(arn: str) -> str:
+    """Fault "volume-arn-not-echoed": a lower-cased ARN (or, if already lower, the volume id upper)."""
+    if arn.lower() != arn:
+        return arn.lower()
+    head, _, volume = arn.rpartition("/volume/")
+    return f"{head}/volume/{volume.upper()}"
+
+
+class Emulator:
+    """The WSGI application: routing, authentication, validation, operations, error answers."""
+
+    def __init__(self, region: str, credentials: model.Credentials, faults: FaultSet, store: Store) -> None:
+        self.region, self.faults, self.store = region, faults, store
+        self.verifier = SigV4Verifier(region, credentials, faults)
+        self.validators = {"CreateSnapshot": RequestValidator("CreateSnapshotRequest", faults),
+                           "ListVolumes": RequestValidator("ListVolumesRequest", faults)}
+        self.operations: dict[str, Callable[[Any], dict[str, Any]]] = {
+            model.CREATE_SNAPSHOT_TARGET: self.create_snapshot,
+            model.LIST_VOLUMES_TARGET: self.list_volumes,
+        }
+        self._first_snapshot_id: str | None = None
+        self._id_lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        try:
+            response = self.handle(request)
+        except Exception:  # a bug of ours: logged, answered as JSON (tests assert it never happens)
+            logger.exception("internal failure answering %s %s", request.method, request.path)
+            response = self.error_response(ApiError("InternalFailure", "The server failed to answer", 500))
+        return response(environ, start_response)
+
+    def handle(self, request: Request) -> Response:
+        try:
+            try:
+                body = read_body(request)
+            except BodyTooLarge:
+                request.environ[_CLOSE_KEY] = True
+                self.route(request)
+                raise ApiError("InvalidGatewayRequestException",
+                               f"The request body exceeds the maximum of {MAX_BODY_BYTES} bytes",
+                               code="MaximumContentLengthExceeded") from None
+            except ApiError:
+                request.environ[_CLOSE_KEY] = True
+                raise
+            operation = self.route(request)
+            self.verifier.verify(request, body)
+            result = operation(self.parse(body))
+        except ApiError as err:
+            return self.error_response(err, close=bool(request.environ.get(_CLOSE_KEY)))
+        return self.success_response(result)
+
+    def route(self, request: Request) -> Callable[[Any], dict[str, Any]]:
+        if request.method != "POST":
+            raise ApiError("UnknownOperationException", f"Method {request.method} is not supported", 404)
+        target = request.headers.get("X-Amz-Target")
+        if target is None:
+            if self.faults("target-missing-accepted"):
+                return self.create_snapshot
+            raise _error("UnknownOperationException", "The request has no X-Amz-Target header")
+        operation = self.operations.get(target.strip())
+        if operation is None:
+            raise _error("UnknownOperationException", f"Unknown operation: {target}")
+        return operation
+
+    def parse(self, body: bytes) -> Any:
+        if not body.strip():
+            return {}
+        status = 500 if self.faults("bad-json-500") else 400
+        try:
+            value = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise ApiError("SerializationException", f"The body is not valid JSON: {exc}", status) from None
+        if not isinstance(value, dict):
+            raise _error("SerializationException", "The request body must be a JSON object")
+        if _json_depth_exceeds(value, MAX_JSON_DEPTH):
+            raise _error("SerializationException", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        return value
+
+    def _validated(self, operation: str, params: Any) -> Any:
+        try:
+            return self.validators[operation].validated(params)
+        except WrongType as exc:
+            raise _error("SerializationException", str(exc)) from None
+        except Invalid as exc:
+            raise _error("ValidationException", str(exc)) from None
+
+    # -- operations ------------------------------------------------------------------------------
+    def create_snapshot(self, params: Any) -> dict[str, Any]:
+        if self.faults("null-tags-rejected") and isinstance(params, dict) and \
+                "Tags" in params and params["Tags"] is None:
+            raise _error("SerializationException", "Member 'tags' must be of type array, not null")
+        params = self._validated("CreateSnapshot", params)
+        arn = params["VolumeARN"]
+        if self.store.volume(arn) is None and not self.faults("unknown-volume-accepted"):
+            raise _volume_not_found(arn)
+        digits = 10 if self.faults("snapshot-id-wrong-form") else 8
+        snapshot_id = self.store.create_snapshot(arn, params.get("SnapshotDescription", ""),
+                                                 params.get("Tags", []), digits)
+        if self.faults("snapshot-id-repeated"):
+            with self._id_lock:
+                snapshot_id = self._first_snapshot_id = self._first_snapshot_id or snapshot_id
+        echoed = _not_echoed(arn) if self.faults("volume-arn-not-echoed") else arn
+        return {"VolumeARN": echoed, "SnapshotId": snapshot_id}
+
+    def list_volumes(self, params: Any) -> dict[str, Any]:
+        params = self._validated("ListVolumes", params)
+        gateway_arn = params.get("GatewayARN")
+        if gateway_arn is not None and not self.store.gateway_exists(gateway_arn):
+            raise _gateway_not_found(gateway_arn)
+        volumes = self.store.volumes(gateway_arn)
+        start = _marker_offset(params.get("Marker"), len(volumes))
+        end = start + params.get("Limit", DEFAULT_LIST_LIMIT)
+        result: dict[str, Any] = {"VolumeInfos": [_volume_info(v) for v in volumes[start:end]]}
+        if gateway_arn is not None:
+            result["GatewayARN"] = gateway_arn
+        if end < len(volumes):
+            result["Marker"] = str(end)
+        return result
+
+    # -- answers ---------------------------------------------------------------------------------
+    def success_response(self, result: dict[str, Any]) -> Response:
+        return _json_response(200, result, {})
+
+    def error_response(self, err: ApiError, close: bool = False) -> Response:
+        status = err.status
+        if err.type == "ValidationException" and self.faults("validation-500"):
+            status = 500
+        body: dict[str, Any] = {"__type": err.type, "message": err.message}
+        headers = {"X-Amzn-ErrorType": err.type}
+        if err.code is not None and err.type in MODELLED_ERRORS:
+            code = _upper_snake(err.code) if self.faults("error-code-invalid") else err.code
+            body["error"] = {"errorCode": code, "errorDetails": err.details}
+        if self.faults("error-type-header-mismatch"):
+            headers["X-Amzn-ErrorType"] = "InternalServerError" if err.type != "InternalServerError" \
+                else "ValidationException"
+        if self.faults("error-without-type"):
+            del body["__type"], headers["X-Amzn-ErrorType"]
+        if close:
+            headers["Connection"] = "close"
+        return _json_response(status, body, headers)
+
+
+def _json_response(status: int, body: dict[str, Any], headers: dict[str, str]) -> Response:
+    headers = {**JSON_HEADERS, "x-amzn-RequestId": str(uuid.uuid4()), **headers}
+    return Response(json.dumps(body).encode("utf-8"), status=status, headers=headers)
+
+
+def _marker_offset(marker: str | None, total: int) -> int:
+    if marker is None:
+        return 0
+    if not marker.isdigit() or int(marker) > total:
+        raise ApiError("InvalidGatewayRequestException",
+                       f"The marker is not one this endpoint issued: {marker}", code="InvalidParameters")
+    return int(marker)
+
+
+def _volume_info(volume: Volume) -> dict[str, Any]:
+    return {"VolumeARN": volume.arn, "VolumeId": volume.volume_id, "GatewayARN": volume.gateway_arn,
+            "GatewayId": volume.gateway_id, "VolumeType": volume.volume_type,
+            "VolumeSizeInBytes": volume.size_bytes, "VolumeAttachmentStatus": "ATTACHED"}
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP: werkzeug's threaded server with keep-alive, TCP_NODELAY and JSON-only answers
+# ---------------------------------------------------------------------------------------------
+class _Handler(WSGIRequestHandler):
+    """werkzeug's handler, kept alive between requests, answering every request in JSON.
+
+    werkzeug's own ``run_wsgi`` closes every connection and polls the socket after each
+    answer; the application here always reads the body it is given (or asks for the
+    connection to be closed), so the connection can be reused.
+    """
+
+    protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT_S
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes: without TCP_NODELAY the second waits for
+        # the client's delayed ACK (~40 ms) and a keep-alive client stalls near 25 req/s.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.linger = False
+        self.server.opened(self.connection)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            if self.linger:
+                _linger(self.connection)
+            self.server.closed(self.connection)
+
+    def handle_expect_100(self) -> bool:
+        length = self.headers.get("Content-Length", "")
+        if length.strip().isdigit() and int(length) > MAX_BODY_BYTES:
+            return True   # no "100 Continue": the refusal comes straight away
+        return super().handle_expect_100()
+
+    def run_wsgi(self) -> None:
+        self.environ = environ = self.make_environ()
+        answer: dict[str, Any] = {}
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answer["status"], answer["headers"] = status, headers
+            return lambda data: None
+
+        chunks = self.server.app(environ, start_response)
+        body = b"".join(chunks)
+        getattr(chunks, "close", lambda: None)()
+        self.linger = bool(environ.get(_CLOSE_KEY))
+        try:
+            self.send_response(int(answer["status"].split(None, 1)[0]))
+            for name, value in answer["headers"]:
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        except OSError:
+            self.close_connection = True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's answer to a request it cannot parse: JSON, 4xx, connection closed."""
+        status = code if 400 <= code < 500 else 400
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"   # so that a status line and headers are written
+        body = json.dumps({"__type": "SerializationException",
+                           "message": f"Malformed HTTP request: {message or code}"}).encode()
+        self.close_connection = True
+        try:
+            self.send_response(status)
+            for name, value in {**JSON_HEADERS, "x-amzn-RequestId": str(uuid.uuid4()),
+                                "X-Amzn-ErrorType": "SerializationException",
+                                "Content-Length": str(len(body)), "Connection": "close"}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        except OSError:
+            pass
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass  # one log line per request would cost more than the request
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        logger.debug(message, *args)
+
+
+def _linger(sock: socket.socket) -> None:
+    """Half-close, then discard what the client still sends (so it reads our answer, not a reset)."""
+    try:
+        sock.shutdown(socket.SHUT_WR)
+    except OSError:
+        return
+    deadline, received = time.monotonic() + LINGER_S, 0
+    with selectors.DefaultSelector() as selector:
+        selector.register(sock, selectors.EVENT_READ)
+        while received < LINGER_BYTES and (left := deadline - time.monotonic()) > 0:
+            if not selector.select(timeout=left):
+                break
+            try:
+                data = sock.recv(256 * 1024)
+            except OSError:
+                break
+            if not data:
+                break
+            received += len(data)
+
+
+class _Server(ThreadedWSGIServer):
+    """werkzeug's threaded server that knows its open connections (to close them on stop)."""
+
+    daemon_threads = True
+
+    def __init__(self, host: str, port: int, app: Emulator, fd: int) -> None:
+        super().__init__(host, port, app, handler=_Handler, fd=fd)
+        self._connections: set[socket.socket] = set()
+        self._idle = threading.Condition()
+
+    def opened(self, conn: socket.socket) -> None:
+        with self._idle:
+            self._connections.add(conn)
+
+    def closed(self, conn: socket.socket) -> None:
+        with self._idle:
+            self._connections.discard(conn)
+            self._idle.notify_all()
+
+    def close_connections(self, wait_s: float = 3.0) -> None:
+        with self._idle:
+            for conn in list(self._connections):
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self._idle.wait_for(lambda: not self._connections, timeout=wait_s)
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+# ---------------------------------------------------------------------------------------------
+# The in-process endpoint (contract: HELPERS.md > the reference endpoint in-process)
+# ---------------------------------------------------------------------------------------------
+class ReferenceEndpoint:
+    """The reference endpoint on a real socket, served from a daemon thread (a context manager)."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, region: str = "us-east-2",
+                 faults: Iterable[str] = (), state: str | os.PathLike[str] | None = None,
+                 credentials: model.Credentials = model.EXAMPLE_CREDENTIALS,
+                 volumes: Iterable[str] = ()) -> None:
+        self.host, self.port, self.region, self.credentials = host, port, region, credentials
+        self.faults = FaultSet(faults)
+        self.state = os.fspath(state) if state is not None else None
+        self.gateway_arn = seeded_gateway_arn(region)
+        self.volume_arn = seeded_volume_arn(region)
+        self.volume_arns = tuple(dict.fromkeys((self.volume_arn, *volumes)))
+        self.url = ""
+        self.store: Store | None = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> ReferenceEndpoint:
+        """Listen (raises OSError if the address is taken) and serve in a daemon thread."""
+        if self._server is not None:
+            return self
+        store = Store(self.state)
+        for arn in self.volume_arns:
+            store.add_volume(arn)
+        try:
+            sock = _listening_socket(self.host, self.port)
+        except OSError:
+            store.close()
+            raise
+        with sock:   # the server keeps its own duplicate of the descriptor
+            self._server = _Server(self.host, self.port, Emulator(self.region, self.credentials,
+                                                                   self.faults, store), sock.fileno())
+        self.store, self.port = store, self._server.port
+        shown = f"[{self.host}]" if ":" in self.host else self.host
+        self.url = f"http://{shown}:{self.port}/"
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name=f"sgw-reference-{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting, close open connections, wait for the serving thread, close the store."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.close_connections()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self.store is not None:
+            self.store.close()
+
+    def signed_headers(self, body: bytes, target: str | None = model.CREATE_SNAPSHOT_TARGET,
+                       **sign_args: Any) -> dict[str, str]:
+        """Headers of a correctly signed awsJson1_1 POST of ``body`` to this endpoint.
+
+        ``sign_args`` go to :func:`conformance.sigv4.sign` (e.g. ``when=`` or ``secret=``).
+        """
+        host = self.url.split("://", 1)[1].rstrip("/")
+        args: dict[str, Any] = {"access_key": self.credentials.access_key,
+                                "secret": self.credentials.secret_key,
+                                "region": self.region, "service": model.SERVICE, **sign_args}
+        headers = {"Content-Type": model.JSON_CONTENT_TYPE}
+        if target is not None:
+            headers["X-Amz-Target"] = target
+        return {**headers, **sigv4.sign("POST", "/", host, body, **args)}
+
+    def __enter__(self) -> ReferenceEndpoint:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        faults = sorted(self.faults.names)
+        return f"ReferenceEndpoint(url={self.url!r}, region={self.region!r}, faults={faults})"
+
+
+# ---------------------------------------------------------------------------------------------
+# `sgw-conformance serve` (contract: HELPERS.md > the CLI)
+# ---------------------------------------------------------------------------------------------
+_REGION = re.compile(r"^[a-z0-9-]+$")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
+    parser.add_argument("--region", default="us-east-2", help="region of the endpoint (default us-east-2)")
+    parser.add_argument("--state", metavar="FILE", help="SQLite file keeping the state across restarts "
+                                                        "(default: in memory)")
+    parser.add_argument("--fault", action="append", default=[], metavar="NAME",
+                        help="inject a named fault (repeatable; see --list-faults)")
+    parser.add_argument("--list-faults", action="store_true", help="list the injectable faults and exit")
+    parser.add_argument("--volume", action="append", default=[], metavar="ARN",
+                        help="add a volume (and its gateway) besides the seeded one (repeatable)")
+    parser.add_argument("--access-key", help="access key id to accept (env SGW_ACCESS_KEY_ID; "
+                                             "default the documented example AKIDEXAMPLE)")
+    parser.add_argument("--secret-key", help="its secret (env SGW_SECRET_ACCESS_KEY, preferred: "
+                                             "a flag is visible to other local users)")
+
+
+def _credentials(args: argparse.Namespace) -> tuple[model.Credentials, str]:
+    """The key pair in use, and where the secret came from (never the secret itself)."""
+    access = args.access_key or os.environ.get("SGW_ACCESS_KEY_ID")
+    secret, origin = args.secret_key, "--secret-key"
+    if secret is None and os.environ.get("SGW_SECRET_ACCESS_KEY"):
+        secret, origin = os.environ["SGW_SECRET_ACCESS_KEY"], "SGW_SECRET_ACCESS_KEY"
+    if access is None and secret is None:
+        return model.EXAMPLE_CREDENTIALS, "the documented example secret"
+    if not access or not secret:
+        raise UsageError("give both an access key id and a secret key (flags or SGW_ACCESS_KEY_ID / "
+                         "SGW_SECRET_ACCESS_KEY), or neither for the documented example pair")
+    return model.Credentials(access, secret), f"from {origin}"
+
+
+def _check_volumes(arns: Iterable[str]) -> list[str]:
+    validator = RequestValidator()
+    for arn in arns:
+        problems = validator.violations({"VolumeARN": arn, "SnapshotDescription": "x"})
+        if problems:
+            raise UsageError(f"--volume {arn!r} is not a valid volume ARN: {problems[0].constraint}")
+    return list(arns)
+
+
+def _banner(endpoint: ReferenceEndpoint, secret_origin: str) -> Iterator[str]:
+    yield "sgw-conformance reference endpoint (Storage Gateway CreateSnapshot, ListVolumes)"
+    yield f"  url:        {endpoint.url}"
+    yield f"  region:     {endpoint.region}"
+    yield f"  access key: {endpoint.credentials.access_key}"
+    yield f"  secret key: {secret_origin} (not shown)"
+    for arn in endpoint.volume_arns:
+        yield f"  volume:     {arn}"
+    yield f"  state:      {endpoint.state or 'in memory'}"
+    yield f"  faults:     {', '.join(sorted(endpoint.faults.names)) or 'none'}"
+    yield "Ctrl-C or SIGTERM stops it."
+
+
+def command(args: argparse.Namespace) -> int:
+    if args.list_faults:
+        print(fault_listing())
+        return 0
+    faults = FaultSet(args.fault)
+    if not _REGION.match(args.region):
+        raise UsageError(f"--region {args.region!r} is not a region name")
+    credentials, secret_origin = _credentials(args)
+    endpoint = ReferenceEndpoint(args.host, args.port, args.region, faults.names, args.state,
+                                 credentials, _check_volumes(args.volume))
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        endpoint.start()
+    except OSError as exc:
+        raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    except Exception as exc:   # sqlite3 errors: a state file that cannot be used
+        raise UsageError(f"cannot open the state {args.state!r}: {exc}") from None
+    print("\n".join(_banner(endpoint, secret_origin)), flush=True)
+    _wait_for_signal()
+    endpoint.stop()
+    print("stopped", flush=True)
+    return 0
+
+
+def _wait_for_signal() -> None:
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+if __name__ == "__main__":  # python -m conformance.emulator: the same as `sgw-conformance serve`
+    _parser = argparse.ArgumentParser(prog="sgw-conformance serve")
+    configure(_parser)
+    sys.exit(command(_parser.parse_args()))

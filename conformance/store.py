@@ -1,0 +1,163 @@
+"""The reference endpoint's state in SQLite: gateways, volumes and snapshots.
+
+In memory by default; given a file path, the state persists across restarts.  One
+connection is shared by every request thread behind a lock (SQLite serialises writers
+anyway).  Snapshot ids are ``snap-`` plus hex digits from a random source, retried until
+unique in the database, so an id is never handed out twice, even across restarts of a
+persistent store (API_CreateSnapshot.md > Response Elements > SnapshotId).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS gateways (
+    arn        TEXT PRIMARY KEY,
+    gateway_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS volumes (
+    arn         TEXT PRIMARY KEY,
+    gateway_arn TEXT NOT NULL REFERENCES gateways(arn),
+    volume_id   TEXT NOT NULL,
+    volume_type TEXT NOT NULL,
+    size_bytes  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    snapshot_id TEXT PRIMARY KEY,
+    volume_arn  TEXT NOT NULL,
+    description TEXT NOT NULL,   -- JSON string (keeps lone surrogates a JSON body may carry)
+    tags        TEXT NOT NULL,   -- JSON array of {"Key", "Value"}
+    created_at  REAL NOT NULL
+);
+"""
+DEFAULT_VOLUME_SIZE = 10 * 1024**3
+MAX_ID_ATTEMPTS = 1000
+
+
+@dataclass(frozen=True)
+class Volume:
+    arn: str
+    gateway_arn: str
+    volume_id: str
+    volume_type: str
+    size_bytes: int
+
+    @property
+    def gateway_id(self) -> str:
+        return gateway_id(self.gateway_arn)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    snapshot_id: str
+    volume_arn: str
+    description: str
+    tags: list[dict[str, Any]]
+    created_at: float
+
+
+def split_volume_arn(arn: str) -> tuple[str, str]:
+    """``<gateway ARN>/volume/<volume id>`` -> (gateway ARN, volume id)."""
+    gateway_arn, sep, volume_id = arn.rpartition("/volume/")
+    if not sep:
+        raise ValueError(f"not a volume ARN: {arn}")
+    return gateway_arn, volume_id
+
+
+def gateway_id(gateway_arn: str) -> str:
+    return gateway_arn.rpartition("gateway/")[2]
+
+
+def random_hex(digits: int) -> str:
+    return secrets.token_hex((digits + 1) // 2)[:digits]
+
+
+class Store:
+    """Thread-safe access to the state; ``path=None`` keeps it in memory."""
+
+    def __init__(self, path: str | None = None, id_source: Callable[[int], str] = random_hex) -> None:
+        self.path = path
+        self._id_source = id_source
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None)
+        if path:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def add_volume(self, arn: str, volume_type: str = "STORED",
+                   size_bytes: int = DEFAULT_VOLUME_SIZE) -> Volume:
+        """Add a volume (and its gateway); an existing one is kept as it is."""
+        gateway_arn, volume_id = split_volume_arn(arn)
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO gateways VALUES (?, ?)",
+                             (gateway_arn, gateway_id(gateway_arn)))
+            self._db.execute("INSERT OR IGNORE INTO volumes VALUES (?, ?, ?, ?, ?)",
+                             (arn, gateway_arn, volume_id, volume_type, size_bytes))
+        volume = self.volume(arn)
+        assert volume is not None
+        return volume
+
+    def gateway_exists(self, gateway_arn: str) -> bool:
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM gateways WHERE arn = ?", (gateway_arn,)).fetchone()
+        return row is not None
+
+    def volume(self, arn: str) -> Volume | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM volumes WHERE arn = ?", (arn,)).fetchone()
+        return Volume(*row) if row else None
+
+    def volumes(self, gateway_arn: str | None = None) -> list[Volume]:
+        """Volumes in a stable order (by ARN), of one gateway or of all."""
+        query, args = "SELECT * FROM volumes", ()
+        if gateway_arn is not None:
+            query, args = query + " WHERE gateway_arn = ?", (gateway_arn,)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY arn", args).fetchall()
+        return [Volume(*row) for row in rows]
+
+    def create_snapshot(self, volume_arn: str, description: str, tags: list[dict[str, Any]],
+                        hex_digits: int = 8) -> str:
+        """Record a snapshot under a fresh id (``snap-`` + ``hex_digits`` hex) and return the id."""
+        record = (volume_arn, json.dumps(description), json.dumps(tags), time.time())
+        with self._lock:
+            for _ in range(MAX_ID_ATTEMPTS):
+                snapshot_id = "snap-" + self._id_source(hex_digits)
+                try:
+                    self._db.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)", (snapshot_id, *record))
+                except sqlite3.IntegrityError:
+                    continue  # the id is taken: draw another
+                return snapshot_id
+        raise RuntimeError(f"no unused snapshot id after {MAX_ID_ATTEMPTS} draws")
+
+    def snapshot(self, snapshot_id: str) -> Snapshot | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM snapshots WHERE snapshot_id = ?", (snapshot_id,)).fetchone()
+        return _snapshot(row) if row else None
+
+    def snapshots(self) -> list[Snapshot]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM snapshots ORDER BY created_at, snapshot_id").fetchall()
+        return [_snapshot(row) for row in rows]
+
+    def snapshot_count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0])
+
+
+def _snapshot(row: tuple[Any, ...]) -> Snapshot:
+    snapshot_id, volume_arn, description, tags, created_at = row
+    return Snapshot(snapshot_id, volume_arn, json.loads(description), json.loads(tags), created_at)

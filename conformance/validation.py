@@ -1,0 +1,249 @@
+"""Request validation with AWS's answers: the ValidationException message, or a type error.
+
+The constraints come from ``schemas/`` only (loaded through :mod:`conformance.schemas`, with
+``pattern`` evaluated as java.util.regex).  Each jsonschema error becomes one
+:class:`Violation` rendered the way AWS's JSON services word it (PROTOCOL.md > Errors)::
+
+    2 validation errors detected: Value null at 'volumeARN' failed to satisfy constraint:
+    Member must not be null; Value '' at 'snapshotDescription' failed to satisfy constraint:
+    Member must have length greater than or equal to 1
+
+A member of the wrong JSON type is not a validation error but a deserialization one
+(SerializationException, PROTOCOL.md > Errors): :class:`WrongType` is raised for it.
+JSON ``null`` members count as absent and unknown members are ignored (PROTOCOL.md > The
+request).  Validators are built once; a :class:`~conformance.faults.FaultSet` may move
+constraints (schema edits), count lengths in bytes, or coerce numbers to strings.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from conformance import schemas
+from conformance.faults import REMOVE, FaultSet, SchemaEdit
+
+# jsonschema keyword -> AWS's constraint wording (PROTOCOL.md > Errors > constraint violation).
+# Lists are measured with the same "length" wording as strings.
+CONSTRAINT_TEXT: dict[str, Callable[[Any], str]] = {
+    "required": lambda _: "Member must not be null",
+    "minLength": lambda n: f"Member must have length greater than or equal to {n}",
+    "maxLength": lambda n: f"Member must have length less than or equal to {n}",
+    "minItems": lambda n: f"Member must have length greater than or equal to {n}",
+    "maxItems": lambda n: f"Member must have length less than or equal to {n}",
+    "pattern": lambda p: f"Member must satisfy regular expression pattern: {p}",
+    "enum": lambda values: f"Member must satisfy enum value set: [{', '.join(map(str, values))}]",
+    "minimum": lambda n: f"Member must have value greater than or equal to {n}",
+    "maximum": lambda n: f"Member must have value less than or equal to {n}",
+}
+# JSON Schema type names -> the words used in a SerializationException message.
+JSON_TYPE_NAMES: dict[type, str] = {
+    dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+    int: "a number", float: "a number", type(None): "null",
+}
+
+_GATEWAY_ARN_PATTERN = ("arn:(aws(|-cn|-us-gov|-iso[A-Za-z0-9_-]*)):storagegateway:"
+                        "[a-z\\-0-9]+:[0-9]+:gateway\\/(.+)")
+# ListVolumes is served only so that clients can discover a volume; its constraints are
+# not in schemas/ (which describe CreateSnapshot), so they are stated here.
+LIST_VOLUMES_SCHEMA: dict[str, Any] = {
+    "$id": f"{schemas.BASE_URI}ListVolumesRequest.schema.json",
+    "title": "ListVolumes request body",
+    "type": "object",
+    "properties": {
+        "GatewayARN": {"type": "string", "minLength": 50, "maxLength": 500,
+                       "pattern": _GATEWAY_ARN_PATTERN},
+        "Marker": {"type": "string", "minLength": 1, "maxLength": 2000},
+        "Limit": {"type": "integer", "minimum": 1},
+    },
+    "x-source": "botocore model > ListVolumesInput (GatewayARN, Marker, Limit); "
+                "GatewayARN pattern as the reference's VolumeARN prefix",
+}
+EXTRA_SCHEMAS: dict[str, dict[str, Any]] = {"ListVolumesRequest": LIST_VOLUMES_SCHEMA}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One violated constraint: where, the offending value (None = absent), and the constraint."""
+
+    path: str
+    value: Any
+    constraint: str
+
+    def __str__(self) -> str:
+        shown = "null" if self.value is None else f"'{render_value(self.value)}'"
+        return f"Value {shown} at '{self.path}' failed to satisfy constraint: {self.constraint}"
+
+
+class WrongType(ValueError):
+    """A member of the wrong JSON type: answered with SerializationException."""
+
+
+class Invalid(ValueError):
+    """Constraints violated: answered with ValidationException and :func:`message`."""
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        self.violations = list(violations)
+        super().__init__(message(self.violations))
+
+
+def render_value(value: Any) -> str:
+    """A value as AWS quotes it in a message: strings verbatim, the rest as compact JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def member_path(parts: Sequence[str | int]) -> str:
+    """AWS's member path: ``["Tags", 0, "Key"]`` -> ``tags.1.member.key`` (1-based lists)."""
+    out: list[str] = []
+    for part in parts:
+        out.append(f"{part + 1}.member" if isinstance(part, int) else part[:1].lower() + part[1:])
+    return ".".join(out)
+
+
+def message(violations: Sequence[Violation]) -> str:
+    """The ValidationException message: a count, then every violation joined by '; '."""
+    noun = "error" if len(violations) == 1 else "errors"
+    return f"{len(violations)} validation {noun} detected: " + "; ".join(map(str, violations))
+
+
+def drop_nulls(value: Any) -> Any:
+    """The value with every object member whose value is JSON null removed (= absent)."""
+    if isinstance(value, dict):
+        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_nulls(v) for v in value]
+    return value
+
+
+def _utf8_length(instance: str) -> int:
+    return len(instance.encode("utf-8", "surrogatepass"))
+
+
+def _byte_min_length(validator: Any, limit: int, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and _utf8_length(instance) < limit:
+        yield ValidationError(f"{instance!r} is shorter than {limit} bytes")
+
+
+def _byte_max_length(validator: Any, limit: int, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and _utf8_length(instance) > limit:
+        yield ValidationError(f"{instance!r} is longer than {limit} bytes")
+
+
+# Fault "length-in-bytes": the same schemas, lengths counted in UTF-8 bytes.
+ByteLengthValidator = jsonschema.validators.extend(
+    schemas.JavaPatternValidator, {"minLength": _byte_min_length, "maxLength": _byte_max_length})
+
+
+def apply_edits(documents: dict[str, dict[str, Any]],
+                edits: Sequence[SchemaEdit]) -> dict[str, dict[str, Any]]:
+    """A deep copy of ``documents`` with the fault's schema edits applied."""
+    out = copy.deepcopy(documents)
+    for edit in edits:
+        node = out[edit.schema]
+        for key in edit.path[:-1]:
+            node = node[key]
+        if edit.value is REMOVE:
+            node.pop(edit.path[-1], None)
+        else:
+            node[edit.path[-1]] = copy.deepcopy(edit.value)
+    return out
+
+
+def _set_at(instance: Any, path: Sequence[str | int], value: Any) -> None:
+    for part in path[:-1]:
+        instance = instance[part]
+    instance[path[-1]] = value
+
+
+def _json_number_text(value: int | float) -> str:
+    return str(value) if isinstance(value, int) else repr(value)
+
+
+class RequestValidator:
+    """Validates one operation's request body against the (fault-adjusted) schemas."""
+
+    def __init__(self, schema_name: str = "CreateSnapshotRequest", faults: FaultSet | None = None) -> None:
+        faults = faults or FaultSet()
+        documents = apply_edits({**schemas.load_all(), **EXTRA_SCHEMAS}, faults.schema_edits())
+        # Without "$schema", $ref'd schemas keep this validator class (see conformance.schemas).
+        documents = {n: {k: v for k, v in d.items() if k != "$schema"} for n, d in documents.items()}
+        registry: Registry = Registry().with_resources(
+            (d["$id"], Resource.from_contents(d, default_specification=DRAFT202012))
+            for d in documents.values())
+        cls = ByteLengthValidator if faults("length-in-bytes") else schemas.JavaPatternValidator
+        self.schema = documents[schema_name]
+        self._validator = cls(self.schema, registry=registry)
+        self._coerce_numbers = faults("wrong-type-coerced")
+
+    def violations(self, params: Any) -> list[Violation]:
+        """Every violated constraint of ``params`` (null members count as absent).
+
+        Raises :class:`WrongType` when a member (or the body) has the wrong JSON type.
+        """
+        return self._check(drop_nulls(params))
+
+    def validated(self, params: Any) -> Any:
+        """``params`` as the operation sees it (nulls dropped); raises Invalid or WrongType."""
+        params = drop_nulls(params)
+        found = self._check(params)
+        if found:
+            raise Invalid(found)
+        return params
+
+    def _check(self, params: Any) -> list[Violation]:
+        errors = list(self._validator.iter_errors(params))
+        type_errors = [e for e in errors if e.validator == "type"]
+        if type_errors and self._coerce_numbers and self._coerce(params, type_errors):
+            return self._check(params)
+        if type_errors:
+            raise WrongType(_type_message(type_errors[0]))
+        found: dict[tuple[str, str], Violation] = {}
+        for error in errors:
+            for violation in _violations(error):
+                found.setdefault((violation.path, violation.constraint), violation)
+        return sorted(found.values(), key=_path_order)
+
+    @staticmethod
+    def _coerce(params: Any, type_errors: list[ValidationError]) -> bool:
+        """Fault "wrong-type-coerced": numbers where strings are expected become strings."""
+        numbers = [e for e in type_errors if e.validator_value == "string" and e.absolute_path
+                   and isinstance(e.instance, int | float) and not isinstance(e.instance, bool)]
+        if len(numbers) != len(type_errors):
+            return False
+        for error in numbers:
+            _set_at(params, list(error.absolute_path), _json_number_text(error.instance))
+        return True
+
+
+def _path_order(violation: Violation) -> list[tuple[int, int | str]]:
+    """Member paths in natural order (tags.2 before tags.10)."""
+    return [(0, int(p)) if p.isdigit() else (1, p) for p in violation.path.split(".")]
+
+
+def _violations(error: ValidationError) -> list[Violation]:
+    describe = CONSTRAINT_TEXT.get(str(error.validator))
+    if describe is None:  # a keyword added to the schemas without a wording: still reported
+        describe = lambda value, kw=error.validator: f"Member must satisfy constraint {kw}: {value}"  # noqa: E731
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        missing = [n for n in error.validator_value if n not in error.instance]
+        return [Violation(member_path([*path, n]), None, describe(None)) for n in missing]
+    return [Violation(member_path(path), error.instance, describe(error.validator_value))]
+
+
+def _type_message(error: ValidationError) -> str:
+    found = JSON_TYPE_NAMES.get(type(error.instance), "a value")
+    expected = error.validator_value
+    if not error.absolute_path:
+        return f"The request body must be a JSON object, not {found}"
+    return f"Member '{member_path(list(error.absolute_path))}' must be of type {expected}, not {found}"
