@@ -17,3 +17,40 @@ def reference_page() -> Path:
         pytest.skip(f"API reference page not found at {REFERENCE_PAGE}: the project keeps facts derived "
                     "from it, not a copy; put API_CreateSnapshot.md there to run this test")
     return REFERENCE_PAGE
+
+
+# --- the reference endpoint (conformance.emulator) ------------------------------------------------
+@pytest.fixture(scope="module")
+def reference_endpoint():  # type: ignore[no-untyped-def]
+    """A fault-free reference endpoint on 127.0.0.1 (port 0), shared by one test module."""
+    from conformance.emulator import ReferenceEndpoint
+
+    with ReferenceEndpoint() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def post_to():  # type: ignore[no-untyped-def]
+    """``post_to(endpoint, params, raw=None, target=..., headers=None, signed=True, **sign_args)``:
+    an awsJson1_1 POST (signed by default, ``sign_args`` as for conformance.sigv4.sign) over one
+    keep-alive session; returns the ``requests.Response``."""
+    import json
+
+    import requests
+
+    from conformance import model
+
+    session = requests.Session()
+
+    def post(endpoint, params=None, *, raw=None, target=model.CREATE_SNAPSHOT_TARGET,  # type: ignore[no-untyped-def]
+             headers=None, signed=True, **sign_args):
+        body = raw if raw is not None else json.dumps(params).encode("utf-8")
+        if signed:
+            sent = endpoint.signed_headers(body, target, **sign_args)
+        else:
+            sent = {"Content-Type": model.JSON_CONTENT_TYPE, **({"X-Amz-Target": target} if target else {})}
+        sent.update(headers or {})
+        return session.post(endpoint.url, data=body, headers=sent, timeout=10)
+
+    yield post
+    session.close()
