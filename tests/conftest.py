@@ -31,7 +31,7 @@ def reference_endpoint():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def post_to():  # type: ignore[no-untyped-def]
-    """``post_to(endpoint, params, raw=None, target=..., headers=None, signed=True, **sign_args)``:
+    """``post_to(endpoint, params, raw=None, target=..., headers=None, authenticate=True, **sign_args)``:
     an awsJson1_1 POST (signed by default, ``sign_args`` as for conformance.sigv4.sign) over one
     keep-alive session; returns the ``requests.Response``."""
     import json
@@ -43,9 +43,9 @@ def post_to():  # type: ignore[no-untyped-def]
     session = requests.Session()
 
     def post(endpoint, params=None, *, raw=None, target=model.CREATE_SNAPSHOT_TARGET,  # type: ignore[no-untyped-def]
-             headers=None, signed=True, **sign_args):
+             headers=None, authenticate=True, **sign_args):
         body = raw if raw is not None else json.dumps(params).encode("utf-8")
-        if signed:
+        if authenticate:
             sent = endpoint.signed_headers(body, target, **sign_args)
         else:
             sent = {"Content-Type": model.JSON_CONTENT_TYPE, **({"X-Amz-Target": target} if target else {})}
