@@ -351,37 +351,45 @@ def _array_scalar_type(type_text: str) -> str | None:
 def member_schema(member: Member, section: str, src: _Sources) -> dict[str, Any]:
     """The JSON Schema of one member block, every keyword with its source."""
     where = (section, member.name)
-    item = _array_item_type(member.type_text)
-    scalar_item = _array_scalar_type(member.type_text)
-    sources: dict[str, str] = {}
-    if item or scalar_item:
-        schema: dict[str, Any] = {"type": "array"}
-        sources["type"] = src(*where, "Type")
-        if member.max_items is not None:
-            schema["maxItems"] = member.max_items
-            words = member.max_items_text or ""
-            sources["maxItems"] = (src(*where, "Array Members") if words.startswith("Array Members")
-                                   else f"{src(*where)} (text: '{words}')")
-        schema["items"] = {"$ref": f"{item}.schema.json"} if item else {"type": scalar_item}
-        sources["items"] = src(*where, f"Type ({member.type_text})")
-    else:
-        scalar = SCALAR_TYPES.get(member.type_text.lower())
-        if scalar is None:
-            raise ReferenceFormatError(f"'{member.name}': unsupported 'Type: {member.type_text}'")
-        schema = {"type": scalar}
-        sources["type"] = src(*where, "Type")
-        for keyword, value in (("minLength", member.min_length), ("maxLength", member.max_length)):
-            if value is not None:
-                schema[keyword] = value
-                sources[keyword] = src(*where, "Length Constraints")
-        if member.pattern is not None:
-            schema["pattern"] = member.pattern
-            schema["x-pattern-dialect"] = PATTERN_DIALECT
-            sources["pattern"] = src(*where, "Pattern")
+    is_array = _array_item_type(member.type_text) or _array_scalar_type(member.type_text)
+    schema, sources = (_array_schema if is_array else _scalar_schema)(member, where, src)
     if member.required:
         sources["required"] = src(*where, "Required")
     schema["x-source"] = sources
     return schema
+
+
+def _array_schema(member: Member, where: tuple[str, str],
+                  src: _Sources) -> tuple[dict[str, Any], dict[str, str]]:
+    schema: dict[str, Any] = {"type": "array"}
+    sources = {"type": src(*where, "Type")}
+    if member.max_items is not None:
+        schema["maxItems"] = member.max_items
+        words = member.max_items_text or ""
+        sources["maxItems"] = (src(*where, "Array Members") if words.startswith("Array Members")
+                               else f"{src(*where)} (text: '{words}')")
+    item, scalar = _array_item_type(member.type_text), _array_scalar_type(member.type_text)
+    schema["items"] = {"$ref": f"{item}.schema.json"} if item else {"type": scalar}
+    sources["items"] = src(*where, f"Type ({member.type_text})")
+    return schema, sources
+
+
+def _scalar_schema(member: Member, where: tuple[str, str],
+                   src: _Sources) -> tuple[dict[str, Any], dict[str, str]]:
+    scalar = SCALAR_TYPES.get(member.type_text.lower())
+    if scalar is None:
+        raise ReferenceFormatError(f"'{member.name}': unsupported 'Type: {member.type_text}'")
+    schema: dict[str, Any] = {"type": scalar}
+    sources = {"type": src(*where, "Type")}
+    for keyword, value in (("minLength", member.min_length), ("maxLength", member.max_length)):
+        if value is not None:
+            schema[keyword] = value
+            sources[keyword] = src(*where, "Length Constraints")
+    if member.pattern is not None:
+        schema["pattern"] = member.pattern
+        schema["x-pattern-dialect"] = PATTERN_DIALECT
+        sources["pattern"] = src(*where, "Pattern")
+    return schema, sources
 
 
 def build_request(page: ReferencePage) -> dict[str, Any]:

@@ -309,3 +309,10 @@ def test_building_does_not_alter_the_parsed_page() -> None:
     derive.build_request(page)
     derive.build_tag(page)
     assert page == before
+
+
+def test_an_array_of_strings_becomes_an_array_schema_with_string_items() -> None:
+    member = derive.Member(name="Names", type_text="Array of strings", max_items=3,
+                           max_items_text="a list of up to 3 names")
+    schema = derive.member_schema(member, "Request Parameters", derive._Sources(parse_reference(PAGE)))
+    assert (schema["type"], schema["items"], schema["maxItems"]) == ("array", {"type": "string"}, 3)
