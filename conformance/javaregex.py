@@ -243,10 +243,6 @@ def _escape(pattern: str, i: int, end: str) -> tuple[str, int]:
     if nxt == "Z":
         _require_final(pattern, i + 2, "\\Z")
         return end, i + 2
-    if nxt == "Q":
-        stop = pattern.find("\\E", i + 2)
-        stop = len(pattern) if stop < 0 else stop
-        return "".join(_literal(ord(c)) for c in pattern[i + 2 : stop]), min(stop + 2, len(pattern))
     if nxt in "ux":
         cp, stop = _code_point_escape(pattern, i)
         return _literal(cp), stop
