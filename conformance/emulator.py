@@ -651,7 +651,8 @@ class ReferenceEndpoint:
                        **sign_args: Any) -> dict[str, str]:
         """Headers of a correctly signed awsJson1_1 POST of ``body`` to this endpoint.
 
-        ``sign_args`` go to :func:`conformance.sigv4.sign` (e.g. ``when=`` or ``secret=``).
+        ``sign_args`` go to :func:`conformance.sigv4.sign` (e.g. ``when=`` or ``secret=``);
+        its ``extra_headers`` are signed and included.
         """
         host = self.url.split("://", 1)[1].rstrip("/")
         args: dict[str, Any] = {"access_key": self.credentials.access_key,
@@ -660,7 +661,9 @@ class ReferenceEndpoint:
         headers = {"Content-Type": model.JSON_CONTENT_TYPE}
         if target is not None:
             headers["X-Amz-Target"] = target
-        return {**headers, **sigv4.sign("POST", "/", host, body, **args)}
+        extra = dict(sign_args.get("extra_headers") or {})
+        headers = {k: v for k, v in headers.items() if k.lower() not in {e.lower() for e in extra}}
+        return {**headers, **extra, **sigv4.sign("POST", "/", host, body, **args)}
 
     def __enter__(self) -> ReferenceEndpoint:
         return self.start()

@@ -160,6 +160,7 @@ def test_a_signed_header_changed_after_signing_is_an_invalid_signature(
     headers = reference_endpoint.signed_headers(
         body, extra_headers={"x-amz-target": model.LIST_VOLUMES_TARGET}, target=model.LIST_VOLUMES_TARGET)
     assert requests.post(reference_endpoint.url, data=body, headers=headers, timeout=10).status_code == 200
+    headers = {k: v for k, v in headers.items() if k.lower() != "x-amz-target"}
     headers["X-Amz-Target"] = model.CREATE_SNAPSHOT_TARGET
     answer = requests.post(reference_endpoint.url, data=body, headers=headers, timeout=10)
     assert error_type(answer) == "InvalidSignatureException"
