@@ -30,6 +30,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
@@ -385,10 +386,17 @@ def first_contact(case: Case, pool: TransportPool, url: str) -> Exchange:
 
 
 def generate(volume_arn: str, region: str, profile: str, seed: int, missing: str) -> list[Case]:
+    """The profile's cases, each with its id (c0001, ...); the same arguments give the same list."""
+    return list(_generate(volume_arn, region, profile, seed, missing))
+
+
+@lru_cache(maxsize=8)
+def _generate(volume_arn: str, region: str, profile: str, seed: int, missing: str) -> tuple[Case, ...]:
+    # Deterministic, so runs in one process (tests, the pytest plugin) share the work.
     from conformance.strategies import generate_cases
     cases = generate_cases(volume_arn=volume_arn, region=region, profile=profile, seed=seed,
                            missing_volume_arn=missing)
-    return [case if case.id else replace(case, id=f"c{i:04d}") for i, case in enumerate(cases, 1)]
+    return tuple(case if case.id else replace(case, id=f"c{i:04d}") for i, case in enumerate(cases, 1))
 
 
 def run_suite(config: RunConfig, progress_stream: TextIO | None = None) -> RunResult:
