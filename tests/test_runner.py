@@ -1,0 +1,189 @@
+"""The `run` command end to end against the reference endpoint (in-process, real HTTP on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from conformance import cli, runner
+from conformance.emulator import ReferenceEndpoint
+from conformance.errors import UsageError
+from conformance.model import Credentials, Exchange
+
+SECRET = "SGWsecretZZ9distinctive/Key+Value0123456789"
+TOKEN = "SGWsessionTOKENdistinctive0123456789abcdefABCDEF"
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(["run", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def report_of(directory: Path) -> dict[str, Any]:
+    return json.loads((directory / "report.json").read_text("utf-8"))
+
+
+def wire_view(exchanges: list[Exchange]) -> list[tuple[Any, ...]]:
+    """What was sent, signatures and dates aside, in case order."""
+    volatile = {"authorization", "x-amz-date", "x-amz-security-token", "user-agent", "host"}
+    return sorted((e.case.id, e.request.method, urlsplit(e.request.url).path, e.request.body,
+                   tuple(sorted((k.lower(), v) for k, v in e.request.headers.items()
+                                if k.lower() not in volatile)))
+                  for e in exchanges)
+
+
+# --- the clean reference endpoint --------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 31337])
+def test_the_clean_reference_endpoint_passes_the_quick_profile_under_several_seeds(
+        seed: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "--profile", "quick", "--seed", str(seed), "--report-dir", str(tmp_path))
+    report = report_of(tmp_path)
+    assert code == 0, report["failing_rules"]
+    assert report["verdict"] == "pass" and report["seed"] == seed and report["requests_sent"] > 0
+    assert "PASS:" in out and f"report: {tmp_path / 'report.json'}" in out
+
+
+@pytest.mark.slow
+def test_the_clean_reference_endpoint_passes_the_ci_profile(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "--report-dir", str(tmp_path))
+    report = report_of(tmp_path)
+    assert code == 0, report["failing_rules"]
+    assert (report["profile"], report["seed"]) == ("ci", 0)
+    untested = [r["id"] for r in report["rules"] if r["status"] == "untested"]
+    assert untested == ["response.error-type-header"] or not untested, untested
+
+
+def test_two_workers_send_the_same_requests_and_reach_the_same_verdict() -> None:
+    one = runner.run_suite(runner.RunConfig(profile="quick", seed=5))
+    two = runner.run_suite(runner.RunConfig(profile="quick", seed=5, workers=2))
+    assert (one.exit_code, two.exit_code) == (0, 0)
+    assert wire_view(one.exchanges) == wire_view(two.exchanges)
+
+
+# --- determinism ----------------------------------------------------------------------------------
+
+def fresh_run(**kw: Any) -> runner.RunResult:
+    runner._generate.cache_clear()   # generate the cases again, not from the per-process cache
+    return runner.run_suite(runner.RunConfig(**kw))
+
+
+def test_the_same_seed_and_profile_send_the_same_requests() -> None:
+    first, second = fresh_run(profile="quick", seed=11), fresh_run(profile="quick", seed=11)
+    assert wire_view(first.exchanges) == wire_view(second.exchanges)
+
+
+def test_another_seed_sends_other_requests() -> None:
+    first, other = fresh_run(profile="quick", seed=11), fresh_run(profile="quick", seed=12)
+    assert wire_view(first.exchanges) != wire_view(other.exchanges)
+
+
+# --- external endpoints -----------------------------------------------------------------------------
+
+@pytest.fixture
+def endpoint() -> Any:
+    with ReferenceEndpoint(credentials=Credentials("AKIDRUNNERTEST", SECRET, TOKEN)) as ep:
+        yield ep
+
+
+@pytest.fixture
+def env_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDRUNNERTEST")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_SESSION_TOKEN", TOKEN)
+
+
+def test_an_external_endpoint_is_tested_with_credentials_from_the_environment_and_a_listed_volume(
+        endpoint: Any, env_credentials: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run_cli(capsys, "--endpoint", endpoint.url, "--profile", "quick",
+                         "--report-dir", str(tmp_path))
+    report = report_of(tmp_path)
+    assert code == 0, report["failing_rules"]
+    assert report["volume_arn"] == endpoint.volume_arn and report["embedded"] is False
+
+
+def test_an_external_endpoint_without_credentials_is_a_usage_error(
+        endpoint: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    for key in runner.ENV_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    code, _, err = run_cli(capsys, "--endpoint", endpoint.url, "--report-dir", str(tmp_path))
+    assert code == 2 and "AWS_SECRET_ACCESS_KEY" in err
+
+
+def test_a_distinctive_secret_appears_in_no_report_file_and_nowhere_on_the_terminal(
+        endpoint: Any, env_credentials: None, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import requests
+    signatures: list[str] = []
+    real_send = requests.Session.send
+
+    def spy(self: requests.Session, request: requests.PreparedRequest, **kw: Any) -> Any:
+        auth = request.headers.get("Authorization", "")
+        if "Signature=" in auth:
+            signatures.append(auth.rsplit("Signature=", 1)[1].strip())
+        return real_send(self, request, **kw)
+
+    monkeypatch.setattr(requests.Session, "send", spy)
+    code, out, err = run_cli(capsys, "--endpoint", endpoint.url, "--profile", "quick",
+                             "--report-dir", str(tmp_path), "--seed", "3")
+    assert code == 0 and len(signatures) > 10
+    texts = [out, err] + [p.read_text("utf-8", "replace") for p in tmp_path.rglob("*") if p.is_file()]
+    for text in texts:
+        assert SECRET not in text and TOKEN not in text
+        assert not any(sig in text for sig in signatures)
+
+
+# --- options and safety ------------------------------------------------------------------------------
+
+def test_max_snapshots_zero_sends_no_case_that_could_create_a_snapshot(tmp_path: Path) -> None:
+    result = runner.run_suite(runner.RunConfig(profile="quick", max_snapshots=0))
+    assert not any(e.case.creates for e in result.exchanges)
+    assert result.scoreboard.skipped["over --max-snapshots"] > 0
+    assert result.exit_code == 0
+
+
+def test_a_fault_on_an_external_endpoint_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="embedded"):
+        runner.run_suite(runner.RunConfig(endpoint="http://127.0.0.1:1/", faults=("bad-json-500",)))
+
+
+def test_an_unknown_fault_is_a_usage_error_naming_the_valid_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "--fault", "no-such-fault")
+    assert code == 2 and "bad-json-500" in err
+
+
+@pytest.mark.parametrize("host,loopback", [
+    ("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("[::1]", True), ("localhost", True),
+    ("storagegateway.us-east-2.amazonaws.com", False), ("10.0.0.1", False), ("localhost.evil.com", False),
+    ("0.0.0.0", False),
+])
+def test_loopback_is_judged_from_the_host_text_alone(host: str, loopback: bool) -> None:
+    assert runner.is_loopback_host(host) is loopback
+
+
+def test_the_default_report_dir_is_under_reports_and_latest_points_at_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(capsys, "--profile", "quick")
+    latest = tmp_path / "reports" / "latest"
+    assert code == 0 and latest.is_symlink()
+    assert report_of(latest)["verdict"] == "pass"
+    assert f"report: {Path('reports') / os.readlink(latest) / 'report.json'}" in out
+
+
+def test_the_table_lists_every_rule_with_its_status(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "--profile", "quick", "--fault", "description-max-off-by-one",
+                           "--report-dir", str(tmp_path))
+    assert code == 1
+    line = next(ln for ln in out.splitlines() if "validation.SnapshotDescription.maxLength" in ln)
+    assert line.startswith("FAIL") and "expected 400 ValidationException" in line
+    assert "FAIL:" in out
