@@ -473,6 +473,16 @@ class _Handler(WSGIRequestHandler):
                 _linger(self.connection)
             self.server.closed(self.connection)
 
+    def parse_request(self) -> bool:
+        """http.server's parsing, except that a blank request line is answered, not dropped."""
+        if self.raw_requestline in (b"\r\n", b"\n"):   # one empty line before a request is allowed
+            self.raw_requestline = self.rfile.readline(65537)
+        if not str(self.raw_requestline, "iso-8859-1").split():
+            self.command, self.requestline, self.request_version = None, "", "HTTP/1.1"
+            self.send_error(400, "Empty request line")
+            return False
+        return bool(super().parse_request())
+
     def handle_expect_100(self) -> bool:
         length = self.headers.get("Content-Length", "")
         if length.strip().isdigit() and int(length) > MAX_BODY_BYTES:
@@ -480,6 +490,9 @@ class _Handler(WSGIRequestHandler):
         return super().handle_expect_100()
 
     def run_wsgi(self) -> None:
+        if self.request_version == "HTTP/0.9":   # "GET /": no headers to carry an answer in
+            self.send_error(400, "HTTP/0.9 requests are not served")
+            return
         self.environ = environ = self.make_environ()
         answer: dict[str, Any] = {}
 
