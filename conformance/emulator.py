@@ -36,6 +36,7 @@ import re
 import selectors
 import signal
 import socket
+import sqlite3
 import sys
 import threading
 import time
@@ -759,28 +760,28 @@ def command(args: argparse.Namespace) -> int:
     endpoint = ReferenceEndpoint(args.host, args.port, args.region, faults.names, args.state,
                                  credentials, _check_volumes(args.volume))
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    try:
-        endpoint.start()
-    except OSError as exc:
-        raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
-    except Exception as exc:   # sqlite3 errors: a state file that cannot be used
-        raise UsageError(f"cannot open the state {args.state!r}: {exc}") from None
-    print("\n".join(_banner(endpoint, secret_origin)), flush=True)
-    _wait_for_signal()
-    endpoint.stop()
-    print("stopped", flush=True)
-    return 0
-
-
-def _wait_for_signal() -> None:
-    stop = threading.Event()
+    stop = threading.Event()   # handlers first: a signal arriving right after the banner still stops us
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while not stop.wait(0.5):
-            pass
+        _serve_until(endpoint, secret_origin, stop)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    return 0
+
+
+def _serve_until(endpoint: ReferenceEndpoint, secret_origin: str, stop: threading.Event) -> None:
+    try:
+        endpoint.start()
+    except OSError as exc:
+        raise UsageError(f"cannot serve on {endpoint.host}:{endpoint.port}: {exc.strerror or exc}") from None
+    except sqlite3.Error as exc:   # a state file that cannot be used
+        raise UsageError(f"cannot open the state {endpoint.state!r}: {exc}") from None
+    print("\n".join(_banner(endpoint, secret_origin)), flush=True)
+    while not stop.wait(0.5):
+        pass
+    endpoint.stop()
+    print("stopped", flush=True)
 
 
 if __name__ == "__main__":  # python -m conformance.emulator: the same as `sgw-conformance serve`

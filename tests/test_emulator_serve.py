@@ -1,0 +1,140 @@
+"""`sgw-conformance serve`: the reference endpoint in the foreground, as a user starts it."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+
+from conformance import cli, model, sigv4
+
+REPO = Path(__file__).resolve().parent.parent
+SECRET = model.EXAMPLE_CREDENTIALS.secret_key
+
+
+Serving = tuple[subprocess.Popen[str], dict[str, str]]
+BANNER_FIELDS = ("url", "region", "access key", "secret key", "volume", "state", "faults")
+
+
+@contextmanager
+def serving(*flags: str, env: dict[str, str] | None = None) -> Iterator[Serving]:
+    """Start ``serve --port 0`` in a subprocess; yield it and the banner's fields once it listens."""
+    process = subprocess.Popen([sys.executable, "-m", "conformance.cli", "serve", "--port", "0", *flags],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, **(env or {})})
+    try:
+        yield process, read_banner(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def read_banner(process: subprocess.Popen[str], timeout_s: float = 20) -> dict[str, str]:
+    """The banner's ``name: value`` lines, read until the last field (faults) is printed."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in iter(process.stdout.readline, ""):
+            lines.put(line)
+            if line.strip().startswith("faults:"):
+                return
+
+    threading.Thread(target=pump, daemon=True).start()
+    fields: dict[str, str] = {}
+    try:
+        while "faults" not in fields:
+            name, _, value = lines.get(timeout=timeout_s).strip().partition(":")
+            if name in BANNER_FIELDS:
+                fields.setdefault(name, value.strip())   # the first volume is the seeded one
+                fields["all " + name] = f"{fields.get('all ' + name, '')} {value.strip()}".strip()
+    except queue.Empty:
+        raise AssertionError(f"no complete banner: {fields}") from None
+    return fields
+
+
+def signed_post(url: str, params: object, access_key: str, secret: str) -> requests.Response:
+    body = json.dumps(params).encode()
+    host = url.split("//")[1].rstrip("/")
+    headers = {"Content-Type": model.JSON_CONTENT_TYPE, "X-Amz-Target": model.CREATE_SNAPSHOT_TARGET,
+               **sigv4.sign("POST", "/", host, body, access_key=access_key, secret=secret,
+                            region="us-east-2", service=model.SERVICE)}
+    return requests.post(url, data=body, headers=headers, timeout=10)
+
+
+def stop(process: subprocess.Popen[str], sig: signal.Signals) -> tuple[int, str, str]:
+    process.send_signal(sig)
+    out, err = process.communicate(timeout=20)
+    return process.returncode, out, err
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_serve_prints_its_banner_serves_and_stops_cleanly_on_a_signal(sig: signal.Signals) -> None:
+    with serving() as (process, banner):
+        assert banner["region"] == "us-east-2" and banner["access key"] == "AKIDEXAMPLE"
+        assert banner["volume"].endswith("/volume/vol-1122AABB")
+        answer = signed_post(banner["url"], {"VolumeARN": banner["volume"], "SnapshotDescription": "cli"},
+                             "AKIDEXAMPLE", SECRET)
+        assert answer.status_code == 200 and answer.json()["SnapshotId"].startswith("snap-")
+        code, out, err = stop(process, sig)
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert SECRET not in out + err and "documented example secret" in banner["secret key"]
+
+
+def test_serve_takes_credentials_from_the_environment_and_never_prints_the_secret() -> None:
+    secret = "s3cr3t-from-the-environment-0123456789"
+    env = {"SGW_ACCESS_KEY_ID": "AKIDFROMENV", "SGW_SECRET_ACCESS_KEY": secret}
+    with serving(env=env) as (process, banner):
+        params = {"VolumeARN": banner["volume"], "SnapshotDescription": "env"}
+        assert signed_post(banner["url"], params, "AKIDFROMENV", secret).status_code == 200
+        assert signed_post(banner["url"], params, "AKIDEXAMPLE", SECRET).status_code == 400
+        code, out, err = stop(process, signal.SIGTERM)
+    assert code == 0 and banner["access key"] == "AKIDFROMENV"
+    assert secret not in out + err and "SGW_SECRET_ACCESS_KEY" in banner["secret key"]
+
+
+def test_serve_with_faults_and_extra_volumes_says_so_in_its_banner() -> None:
+    extra = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-77777777/volume/vol-77777777"
+    flags = ("--fault", "auth-optional", "--fault", "validation-500", "--volume", extra)
+    with serving(*flags) as (process, banner):
+        code, _out, _err = stop(process, signal.SIGTERM)
+    assert code == 0
+    assert banner["faults"] == "auth-optional, validation-500" and extra in banner["all volume"].split()
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["serve", "--fault", "no-such-fault"], "valid faults"),
+    (["serve", "--access-key", "AKIDONLY"], "secret"),
+    (["serve", "--volume", "arn:aws:s3:::bucket"], "not a valid volume ARN"),
+    (["serve", "--region", "US East"], "region"),
+    (["serve", "--port", "not-a-port"], "--port"),
+    (["serve", "--state", "/nonexistent-directory/state.sqlite"], "cannot open the state"),
+])
+def test_serve_usage_mistakes_exit_2_with_one_line(argv: list[str], says: str,
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SGW_SECRET_ACCESS_KEY", raising=False)
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert says in err and len(err.strip().splitlines()) == 1
+
+
+def test_serve_on_a_port_in_use_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        assert cli.main(["serve", "--port", str(taken.getsockname()[1])]) == 2
+    assert "cannot serve" in capsys.readouterr().err
