@@ -1,0 +1,138 @@
+"""Benchmark of the reference endpoint: requests per second for keep-alive clients (not a test).
+
+    python bench/bench_emulator.py                       # in-process endpoint, 1 client
+    python bench/bench_emulator.py --clients 4           # 4 keep-alive clients in threads
+    python bench/bench_emulator.py --subprocess          # endpoint in its own process (no shared GIL)
+    python bench/bench_emulator.py --url http://127.0.0.1:8080/   # an endpoint already running
+
+Requests are signed before the clock starts (one pre-signed request per send), so the figure
+is the endpoint's and the HTTP client's, not the signer's.  Operations: ``create``
+(CreateSnapshot on the seeded volume), ``list`` (ListVolumes), ``invalid`` (a 256-character
+description: ValidationException).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from conformance import model, sigv4  # noqa: E402
+from conformance.emulator import ReferenceEndpoint, seeded_volume_arn  # noqa: E402
+
+Prepared = tuple[bytes, dict[str, str]]
+
+
+def bodies(operation: str, volume_arn: str, n: int) -> Iterator[tuple[str, bytes]]:
+    for i in range(n):
+        if operation == "list":
+            yield model.LIST_VOLUMES_TARGET, b"{}"
+        else:
+            description = "d" * 256 if operation == "invalid" else f"bench #{i}"
+            params = {"VolumeARN": volume_arn, "SnapshotDescription": description}
+            yield model.CREATE_SNAPSHOT_TARGET, json.dumps(params).encode()
+
+
+def prepare(url: str, region: str, operation: str, n: int) -> list[Prepared]:
+    host = url.split("://", 1)[1].rstrip("/")
+    creds = model.EXAMPLE_CREDENTIALS
+    out = []
+    for target, body in bodies(operation, seeded_volume_arn(region), n):
+        headers = {"Content-Type": model.JSON_CONTENT_TYPE, "X-Amz-Target": target,
+                   **sigv4.sign("POST", "/", host, body, access_key=creds.access_key, secret=creds.secret_key,
+                                region=region, service=model.SERVICE)}
+        out.append((body, headers))
+    return out
+
+
+def run_client(url: str, work: list[Prepared], latencies: list[float], failures: list[int]) -> None:
+    with requests.Session() as session:
+        for body, headers in work:
+            start = time.perf_counter()
+            answer = session.post(url, data=body, headers=headers, timeout=30)
+            latencies.append(time.perf_counter() - start)
+            if answer.status_code >= 500 or "x-amzn-RequestId" not in answer.headers:
+                failures.append(answer.status_code)
+
+
+def measure(url: str, prepared: list[Prepared], clients: int) -> tuple[float, list[float], list[int]]:
+    shares = [prepared[i::clients] for i in range(clients)]
+    latencies: list[float] = []
+    failures: list[int] = []
+    threads = [threading.Thread(target=run_client, args=(url, share, latencies, failures))
+               for share in shares]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start, latencies, failures
+
+
+@contextmanager
+def endpoint_in_subprocess(region: str) -> Iterator[str]:
+    repo = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen([sys.executable, "-m", "conformance.cli", "serve", "--port", "0",
+                                "--region", region], cwd=repo, stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(repo)})
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in iter(process.stdout.readline, "")],  # type: ignore
+                     daemon=True).start()
+    try:
+        while not (line := lines.get(timeout=20).strip()).startswith("url:"):
+            pass
+        yield line.split(None, 1)[1]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def target(args: argparse.Namespace) -> Iterator[str]:
+    if args.url:
+        yield args.url
+    elif args.subprocess:
+        with endpoint_in_subprocess(args.region) as url:
+            yield url
+    else:
+        with ReferenceEndpoint(region=args.region) as endpoint:
+            yield endpoint.url
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=1)
+    parser.add_argument("--operation", choices=("create", "list", "invalid"), default="create")
+    parser.add_argument("--region", default="us-east-2")
+    parser.add_argument("--url", help="an endpoint already running (default: start one in-process)")
+    parser.add_argument("--subprocess", action="store_true", help="start the endpoint in its own process")
+    args = parser.parse_args()
+    with target(args) as url:
+        prepared = prepare(url, args.region, args.operation, args.requests)
+        measure(url, prepare(url, args.region, args.operation, 50), 1)   # warm-up
+        elapsed, latencies, failures = measure(url, prepared, args.clients)
+    where = "external" if args.url else "subprocess" if args.subprocess else "in-process"
+    ms = sorted(x * 1000 for x in latencies)
+    print(f"{args.operation}: {len(prepared)} requests, {args.clients} keep-alive client(s), "
+          f"{where} endpoint")
+    print(f"  {len(prepared) / elapsed:8.0f} req/s   p50 {statistics.median(ms):.2f} ms   "
+          f"p99 {ms[int(len(ms) * 0.99) - 1]:.2f} ms   5xx/unanswered: {len(failures)}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
