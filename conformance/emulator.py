@@ -476,10 +476,12 @@ class _Handler(WSGIRequestHandler):
 
     def parse_request(self) -> bool:
         """http.server's parsing, except that a blank request line is answered, not dropped."""
-        if self.raw_requestline in (b"\r\n", b"\n"):   # one empty line before a request is allowed
-            self.raw_requestline = self.rfile.readline(65537)
-        if not str(self.raw_requestline, "iso-8859-1").split():
-            self.command, self.requestline, self.request_version = None, "", "HTTP/1.1"
+        line: bytes = getattr(self, "raw_requestline", b"")
+        if line in (b"\r\n", b"\n"):   # one empty line before a request is allowed
+            line = self.raw_requestline = self.rfile.readline(65537)
+        if not str(line, "iso-8859-1").split():
+            self.command = None  # type: ignore[assignment]
+            self.requestline, self.request_version = "", "HTTP/1.1"
             self.send_error(400, "Empty request line")
             return False
         return bool(super().parse_request())

@@ -122,7 +122,7 @@ class Store:
 
     def volumes(self, gateway_arn: str | None = None) -> list[Volume]:
         """Volumes in a stable order (by ARN), of one gateway or of all."""
-        query, args = "SELECT * FROM volumes", ()
+        query, args = "SELECT * FROM volumes", tuple[str, ...]()
         if gateway_arn is not None:
             query, args = query + " WHERE gateway_arn = ?", (gateway_arn,)
         with self._lock:
