@@ -739,7 +739,7 @@ def _arn_pattern_violation(draw: Any, ctx: Context) -> Case:
     pos = draw(st.integers(0, min(structural_end, len(arn) - 1)))
     op = draw(st.sampled_from(("replace", "insert", "delete")))
     ch = draw(st.one_of(st.sampled_from(" :/-_.#@A0zZ\t"),
-                        st.characters(codec="utf-8", exclude_categories=("Cs",))))
+                        st.characters(codec="utf-8", exclude_categories=["Cs"])))
     value = {"replace": arn[:pos] + ch + arn[pos + 1:], "insert": arn[:pos] + ch + arn[pos:],
              "delete": arn[:pos] + arn[pos + 1:]}[op]
     ok = (lim.min <= len(value) <= lim.max and not javaregex.java_fullmatch(lim.pattern or "", value)

@@ -1,0 +1,495 @@
+"""awsJson1_1 over HTTP: sends a :class:`~conformance.model.Case` and records the exchange.
+
+One keep-alive ``requests`` session per :class:`Transport`.  Correct requests are signed with
+aws-requests-auth over the exact bytes sent (the JSON is serialised once).  The deliberate
+signing defects of :data:`conformance.model.SIGNING_MODES` come from aws-requests-auth with
+altered arguments (wrong secret, unknown key, another region or service, a mangled header,
+another body) or from :func:`conformance.sigv4.sign` (a date 20 minutes old, ``host`` unsigned).
+A case with ``raw_body`` sends those bytes as they are, with any method, target or Content-Type.
+
+The endpoint may be hostile: redirects are not followed, at most ``max_response_bytes`` of a
+body are read, and a watchdog cuts every exchange at ``timeout`` seconds of wall-clock time (a
+server trickling bytes forever cannot hold us).  Transport problems never raise: they become
+``Exchange.error``.  The recorded request has its signature and session token redacted; the
+secret key is never stored in an exchange.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from aws_requests_auth.aws_auth import AWSRequestsAuth
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from conformance import __version__, sigv4
+from conformance.errors import UsageError
+from conformance.model import (
+    JSON_CONTENT_TYPE,
+    LIST_VOLUMES_TARGET,
+    SERVICE,
+    Case,
+    Credentials,
+    Exchange,
+    Response,
+    SentRequest,
+)
+
+REDACTED = "<redacted>"
+EXPIRED_BY = timedelta(minutes=20)        # beyond both the 5- and the 15-minute windows
+TAMPER_SIGNED_BODY = b"{}"                # body-tampered: this is signed, the case's body is sent
+OTHER_SERVICE = "ec2"
+_READ_CHUNK = 64 * 1024
+
+
+class DiscoveryError(UsageError):
+    """Volume discovery (ListVolumes) failed: the endpoint cannot be used as given (exit 2)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The watchdog: cuts an exchange that outlives its deadline by shutting its socket down
+# ---------------------------------------------------------------------------------------------
+_current = threading.local()   # .on_connection: callback(conn) for the exchange of this thread
+
+
+class _TrackedHTTPConnection(HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        callback = getattr(_current, "on_connection", None)
+        if callback is not None:
+            callback(self)
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTPSConnection(HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        callback = getattr(_current, "on_connection", None)
+        if callback is not None:
+            callback(self)
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTPConnection
+
+
+class _TrackedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPSConnection
+
+
+class _TrackedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _TrackedHTTPPool, "https": _TrackedHTTPSPool}
+
+
+class _Watchdog:
+    """One daemon thread per transport; each sending thread registers a deadline and its connection."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._slots: dict[int, list[Any]] = {}     # thread id -> [deadline, connection, fired]
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="sgw-transport-watchdog", daemon=True)
+            self._thread.start()
+
+    def arm(self, deadline: float) -> None:
+        with self._cond:
+            self._ensure_thread()
+            self._slots[threading.get_ident()] = [deadline, None, False]
+            self._cond.notify()
+
+    def attach(self, conn: Any) -> None:
+        with self._cond:
+            slot = self._slots.get(threading.get_ident())
+            if slot is not None:
+                slot[1] = conn
+
+    def disarm(self) -> bool:
+        """Stop watching this thread's exchange; True if the watchdog cut it."""
+        with self._cond:
+            slot = self._slots.pop(threading.get_ident(), None)
+        return bool(slot and slot[2])
+
+    def fired(self) -> bool:
+        with self._cond:
+            slot = self._slots.get(threading.get_ident())
+            return bool(slot and slot[2])
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+
+    def _run(self) -> None:
+        with self._cond:
+            while not self._closed:
+                now = time.monotonic()
+                live = [s for s in self._slots.values() if not s[2]]
+                for slot in live:
+                    if slot[0] <= now:
+                        slot[2] = True
+                        _shutdown(slot[1])
+                pending = [s[0] for s in live if not s[2]]
+                self._cond.wait(min(pending) - now if pending else None)
+
+
+def _shutdown(conn: Any) -> None:
+    sock = getattr(conn, "sock", None)
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing
+# ---------------------------------------------------------------------------------------------
+class _Body:
+    """What aws-requests-auth reads from a request: method, url, body."""
+
+    __slots__ = ("method", "url", "body")
+
+    def __init__(self, method: str, url: str, body: bytes) -> None:
+        self.method, self.url, self.body = method, url, body
+
+
+def _other_region(region: str) -> str:
+    return "eu-west-1" if region != "eu-west-1" else "us-west-2"
+
+
+def _other_secret(secret: str) -> str:
+    wrong = secret[::-1]
+    return wrong if wrong != secret else secret + "x"
+
+
+def _unknown_key(access_key: str) -> str:
+    candidate = "AKIAUNKNOWNSGWCONF00"
+    return candidate if candidate != access_key else "AKIAUNKNOWNSGWCONF01"
+
+
+def _drop_signed_headers(authorization: str) -> str:
+    """A SigV4 header without its SignedHeaders part: not complete SigV4 syntax."""
+    parts = [p for p in authorization.split(", ") if not p.startswith("SignedHeaders=")]
+    return ", ".join(parts)
+
+
+class _Signer:
+    """Every signing mode, with the auth objects built once."""
+
+    def __init__(self, url: str, host: str, path: str, region: str, creds: Credentials) -> None:
+        self.url, self.host, self.path, self.region, self.creds = url, host, path, region, creds
+
+        def auth(key: str, region_: str, service: str) -> AWSRequestsAuth:
+            return AWSRequestsAuth(key, creds.secret_key, host, region_, service, creds.session_token)
+
+        self._auth = {
+            "sigv4": auth(creds.access_key, region, SERVICE),
+            "unknown-key": auth(_unknown_key(creds.access_key), region, SERVICE),
+            "scope-region": auth(creds.access_key, _other_region(region), SERVICE),
+            "scope-service": auth(creds.access_key, region, OTHER_SERVICE),
+        }
+        self._wrong_secret = _other_secret(creds.secret_key)
+        self._modes: dict[str, Callable[[str, bytes], dict[str, str]]] = {
+            "sigv4": lambda m, b: self._lib("sigv4", m, b),
+            "none": lambda m, b: {},
+            "malformed": self._malformed,
+            "wrong-secret": self._wrong,
+            "unknown-key": lambda m, b: self._lib("unknown-key", m, b),
+            "scope-region": lambda m, b: self._lib("scope-region", m, b),
+            "scope-service": lambda m, b: self._lib("scope-service", m, b),
+            "expired": self._expired,
+            "body-tampered": lambda m, b: self._lib("sigv4", m, TAMPER_SIGNED_BODY),
+            "host-unsigned": self._host_unsigned,
+        }
+
+    def modes(self) -> tuple[str, ...]:
+        return tuple(self._modes)
+
+    def headers(self, mode: str, method: str, body: bytes) -> dict[str, str]:
+        try:
+            return self._modes[mode](method, body)
+        except KeyError:
+            raise ValueError(f"unknown signing mode {mode!r}") from None
+
+    def _lib(self, which: str, method: str, body: bytes, secret: str | None = None) -> dict[str, str]:
+        auth = self._auth[which]
+        return auth.get_aws_request_headers(_Body(method, self.url, body), auth.aws_access_key,
+                                            secret or self.creds.secret_key, self.creds.session_token)
+
+    def _malformed(self, method: str, body: bytes) -> dict[str, str]:
+        headers = self._lib("sigv4", method, body)
+        headers["Authorization"] = _drop_signed_headers(headers["Authorization"])
+        return headers
+
+    def _wrong(self, method: str, body: bytes) -> dict[str, str]:
+        return self._lib("sigv4", method, body, secret=self._wrong_secret)
+
+    def _own(self, method: str, body: bytes, when: datetime | None, signed: list[str]) -> dict[str, str]:
+        if self.creds.session_token:
+            signed = [*signed, "x-amz-security-token"]
+        return sigv4.sign(method, self.path, self.host, body, access_key=self.creds.access_key,
+                          secret=self.creds.secret_key, region=self.region, service=SERVICE, when=when,
+                          token=self.creds.session_token, signed=signed)
+
+    def _expired(self, method: str, body: bytes) -> dict[str, str]:
+        return self._own(method, body, datetime.now(UTC) - EXPIRED_BY, ["host", "x-amz-date"])
+
+    def _host_unsigned(self, method: str, body: bytes) -> dict[str, str]:
+        return self._own(method, body, None, ["x-amz-date"])
+
+
+def redact_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Headers safe to record: the signature and the session token replaced."""
+    out = {}
+    for name, value in headers.items():
+        low = name.lower()
+        if low == "authorization":
+            value = sigv4.redact_authorization(value)
+        elif low == "x-amz-security-token":
+            value = REDACTED
+        out[name] = value
+    return out
+
+
+def serialise(params: Any) -> bytes:
+    """The JSON body, serialised once: compact, UTF-8 (non-ASCII sent as is)."""
+    return json.dumps(params, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# The transport
+# ---------------------------------------------------------------------------------------------
+class Transport:
+    """Sends cases to one endpoint over one keep-alive session; never raises on transport trouble.
+
+    ``timeout`` bounds every exchange from connect to last byte (wall clock); ``total_deadline_s``
+    (from construction) bounds them all: once spent, cases are not sent and get an error.
+    Safe to share between threads (each thread's exchange is watched separately).
+    """
+
+    def __init__(self, endpoint: str, region: str, credentials: Credentials, timeout: float = 5.0,
+                 max_response_bytes: int = 1 << 20, total_deadline_s: float | None = None,
+                 pool_size: int = 8) -> None:
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"endpoint must be an http:// or https:// URL, not {endpoint!r}")
+        self.endpoint = endpoint
+        self.path = parts.path or "/"
+        self.url = f"{parts.scheme}://{parts.netloc}{self.path}"
+        self.host = parts.netloc.rpartition("@")[2]
+        self.region = region
+        self.timeout = timeout
+        self.max_response_bytes = max_response_bytes
+        self._run_deadline = time.monotonic() + total_deadline_s if total_deadline_s is not None else None
+        self._signer = _Signer(self.url, self.host, self.path, region, credentials)
+        self._watchdog = _Watchdog()
+        self._adapter = _TrackedAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=0)
+        self.session = self._new_session()
+
+    def _new_session(self) -> requests.Session:
+        """The keep-alive session (its adapter holds the connection pool every exchange uses)."""
+        session = requests.Session()
+        session.trust_env = False          # no proxies or netrc from the environment
+        session.mount("http://", self._adapter)
+        session.mount("https://", self._adapter)
+        session.headers = CaseInsensitiveDict()
+        return session
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._watchdog.close()
+        self.session.close()
+
+    # -- building -----------------------------------------------------------------------------
+    def _headers(self, case: Case, body: bytes) -> dict[str, str]:
+        headers = {"Host": self.host, "User-Agent": f"sgw-conformance/{__version__}",
+                   "Accept-Encoding": "identity"}
+        if case.content_type is not None:
+            headers["Content-Type"] = case.content_type
+        if case.target is not None:
+            headers["X-Amz-Target"] = case.target
+        headers.update(self._signer.headers(case.signing, case.method, body))
+        if body or case.method not in ("GET", "HEAD"):
+            headers["Content-Length"] = str(len(body))
+        return headers
+
+    def _prepared(self, method: str, headers: dict[str, str], body: bytes) -> requests.PreparedRequest:
+        prep = requests.PreparedRequest()
+        prep.method = method
+        prep.url = self.url
+        prep.headers = CaseInsensitiveDict(headers)
+        prep.body = body if body or method not in ("GET", "HEAD") else None
+        prep.hooks = {"response": []}
+        return prep
+
+    # -- sending ------------------------------------------------------------------------------
+    def send(self, case: Case) -> Exchange:
+        """Send ``case`` and record what went and what came back (errors as strings)."""
+        try:
+            body = case.raw_body if case.raw_body is not None else serialise(case.params)
+            headers = self._headers(case, body)
+        except (TypeError, ValueError) as exc:
+            request = SentRequest(case.method, self.url, {}, b"")
+            return Exchange(case, request, error=f"request not built: {exc}")
+        request = SentRequest(case.method, self.url, redact_headers(headers), body)
+        remaining = self._remaining()
+        if remaining is not None and remaining <= 0:
+            return Exchange(case, request, error="run time budget spent: request not sent")
+        budget = self.timeout if remaining is None else min(self.timeout, remaining)
+        response, error = self._exchange(case.method, headers, body, budget)
+        return Exchange(case, request, response, error)
+
+    def _remaining(self) -> float | None:
+        return None if self._run_deadline is None else self._run_deadline - time.monotonic()
+
+    def _exchange(self, method: str, headers: dict[str, str], body: bytes,
+                  budget: float) -> tuple[Response | None, str | None]:
+        start = time.monotonic()
+        self._watchdog.arm(start + budget)
+        _current.on_connection = self._watchdog.attach
+        try:
+            # The adapter directly: no cookies, no hooks, no redirect handling (redirects are answers).
+            resp = self._adapter.send(self._prepared(method, headers, body), stream=True,
+                                      timeout=(budget, budget), verify=True, proxies=None)
+        except Exception as exc:  # every transport failure becomes an error string
+            return None, _describe(exc, budget, self._watchdog.disarm())
+        finally:
+            _current.on_connection = None
+        try:
+            if self._watchdog.fired():      # cut while the status line or headers trickled in
+                resp.close()
+                return None, f"no complete answer within {budget:g} s"
+            return self._read(resp, start, budget)
+        finally:
+            self._watchdog.disarm()
+
+    def _read(self, resp: requests.Response, start: float, budget: float) -> tuple[Response, str | None]:
+        chunks: list[bytes] = []
+        size, truncated, error = 0, False, None
+        raw = resp.raw
+        try:
+            while True:
+                chunk = raw.read1(_READ_CHUNK)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    truncated, error = True, f"response body longer than {self.max_response_bytes} bytes"
+                    break
+                if time.monotonic() - start > budget:
+                    truncated, error = True, f"response body not complete within {budget:g} s"
+                    break
+        except Exception as exc:  # reset, or the watchdog cut a trickling body
+            truncated = True
+            fired = self._watchdog.fired()
+            error = (f"response body not complete within {budget:g} s" if fired
+                     else f"response body cut: {_describe(exc, budget, fired)}")
+        if not truncated and self._watchdog.fired():   # the cut looked like the end of the body
+            truncated, error = True, f"response body not complete within {budget:g} s"
+        data = b"".join(chunks)[: self.max_response_bytes]
+        if truncated:
+            resp.close()                     # never return a half-read connection to the pool
+        else:
+            raw.release_conn()
+        headers = {k.lower(): v for k, v in resp.headers.items()}
+        return Response(resp.status_code, headers, data, truncated, time.monotonic() - start), error
+
+    # -- discovery ----------------------------------------------------------------------------
+    def list_volumes(self, max_pages: int = 100) -> list[str]:
+        """The ARNs of every volume ListVolumes returns (signed); DiscoveryError on any failure."""
+        arns: list[str] = []
+        marker: str | None = None
+        for _ in range(max_pages):
+            params = {"Marker": marker} if marker else {}
+            case = Case(rule_id="discovery", signature="ListVolumes", params=params,
+                        target=LIST_VOLUMES_TARGET, content_type=JSON_CONTENT_TYPE)
+            page = self._volumes_page(self.send(case))
+            arns += [v["VolumeARN"] for v in page.get("VolumeInfos") or []
+                     if isinstance(v, dict) and isinstance(v.get("VolumeARN"), str)]
+            marker = page.get("Marker") if isinstance(page.get("Marker"), str) else None
+            if not marker:
+                break
+        return arns
+
+    def _volumes_page(self, exchange: Exchange) -> dict[str, Any]:
+        where = f"ListVolumes on {self.endpoint}"
+        if exchange.response is None:
+            raise DiscoveryError(f"{where}: {exchange.error}")
+        resp = exchange.response
+        body = resp.json()
+        if resp.status != 200:
+            kind = body.get("__type") if isinstance(body, dict) else None
+            raise DiscoveryError(f"{where} answered HTTP {resp.status}"
+                                 + (f" {_sanitised(str(kind))}" if kind else ""))
+        if not isinstance(body, dict):
+            raise DiscoveryError(f"{where} answered 200 with a body that is not a JSON object")
+        return body
+
+
+# (marker in the root cause, description) in order; the first that matches describes the error.
+_ERROR_KINDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("BadStatusLine", "InvalidHeader", "LineTooLong", "UnknownProtocol", "HeaderParsingError"),
+     "garbage: not an HTTP response"),
+    (("Refused",), "connection refused"),
+    (("Reset", "RemoteDisconnected", "Aborted", "BrokenPipe", "IncompleteRead", "ProtocolError"),
+     "connection reset or closed without a complete answer"),
+)
+
+
+def _describe(exc: BaseException, budget: float, cut_by_watchdog: bool) -> str:
+    """A one-line description of a transport failure (never a secret: no headers in it)."""
+    if cut_by_watchdog:
+        return f"no complete answer within {budget:g} s"
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return f"connect timeout after {budget:g} s"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return f"read timeout: no answer within {budget:g} s"
+    text = _root_cause(exc)
+    for markers, description in _ERROR_KINDS:
+        if any(m in text for m in markers):
+            return f"{description} ({text})"
+    return f"transport error: {text}"
+
+
+def _sanitised(raw: str) -> str:
+    from conformance.rules import sanitize_error_type
+    return sanitize_error_type(raw)
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost exception's class and message, one line."""
+    seen = exc
+    for _ in range(10):
+        nxt = seen.__cause__ or seen.__context__ or (seen.args[0] if seen.args and isinstance(
+            seen.args[0], BaseException) else None)
+        reason = getattr(seen, "reason", None)
+        if isinstance(reason, BaseException):
+            nxt = reason
+        if nxt is None or nxt is seen:
+            break
+        seen = nxt
+    message = " ".join(str(seen).split())[:200]
+    return f"{type(seen).__name__}: {message}" if message else type(seen).__name__
+
