@@ -31,10 +31,13 @@ How schemathesis (4.32.x, the installed version) is driven, and why so
   ``response_schema_conformance``, ``negative_data_rejection``, ``positive_data_acceptance``,
   ``missing_required_header``, with expected statuses set in ``schemathesis.toml`` for AWS:
   every error is 400 (API_CreateSnapshot.md > Errors), a valid request is 200.
-* State: a valid request succeeds only on an existing volume.  A ``before_call`` hook sets the
-  seeded volume's ARN in every positive case, as a user would; the config's ``[parameters]
-  "body.VolumeARN"`` body override would be the first choice, but in this version it reaches
-  only the fuzzing phase, not the coverage phase.  Our suite is given the same ARN (``--volume-arn``).
+* State: a valid request succeeds only on an existing volume.  A ``before_call`` hook replaces
+  every well-formed generated VolumeARN (the document's own pattern and lengths) by the seeded
+  volume's, in every phase and mode, so that a case reaches what it tests instead of being
+  answered VolumeNotFound.  The config's ``[parameters] "body.VolumeARN"`` body override would be
+  the obvious choice, but in this version it reaches only the fuzzing phase, not the coverage
+  phase, and it would also overwrite ARNs a negative case broke on purpose.  Our suite is given
+  the same ARN (``--volume-arn``).
 * Response validation needs a deserializer for the media type too (else "Schema validation
   skipped ... missing deserializers"): ``@schemathesis.deserializer(MEDIA)`` -> ``json.loads``.
 * Patterns: schemathesis reads ``pattern`` as ECMA-262 (Python ``re`` for generation after
@@ -90,14 +93,27 @@ def _register_schemathesis_hooks() -> None:
         aws_access_key=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
         aws_host=env["SGW_BENCH_HOST"], aws_region=env["AWS_REGION"], aws_service="storagegateway"))
     volume_arn = os.environ["SGW_BENCH_VOLUME_ARN"]
+    well_formed = _well_formed_arn()
 
     @schemathesis.hook
     def before_call(context: Any, case: Any, kwargs: Any) -> None:
-        # Valid requests name the existing volume (every phase; the config's body override
-        # reaches only the fuzzing phase in this version).
-        meta = case.meta
-        if meta is not None and meta.generation.mode.is_positive and isinstance(case.body, dict):
-            case.body["VolumeARN"] = volume_arn
+        # A well-formed generated ARN names the existing volume instead, in every phase and mode,
+        # so that what is under test is reached rather than answered VolumeNotFound.
+        body = case.body
+        arn = body.get("VolumeARN") if isinstance(body, dict) else None
+        if isinstance(arn, str) and well_formed(arn):
+            body["VolumeARN"] = volume_arn
+
+
+def _well_formed_arn() -> Callable[[str], bool]:
+    """The VolumeARN constraints of the exported document (its Python pattern and lengths)."""
+    import re
+
+    from conformance.openapi import export_openapi
+
+    prop = export_openapi()["components"]["schemas"]["CreateSnapshotRequest"]["properties"]["VolumeARN"]
+    pattern = re.compile(prop["x-python-pattern"])
+    return lambda arn: prop["minLength"] <= len(arn) <= prop["maxLength"] and bool(pattern.search(arn))
 
 
 if os.environ.get(HOOKS_ROLE) == "1" and __name__ != "__main__":
