@@ -15,10 +15,7 @@ units, regex dialects, unknown members) a rule accepts every reasonable answer a
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from conformance.model import ANY_TYPE, Outcome
@@ -100,71 +97,58 @@ DISPUTES: dict[str, str] = {
                   "ValidationException) or refused as not JSON (SerializationException)",
 }
 
-# A dispute point from the botocore comparison -> the rule it widens.
-_BOTOCORE_DISPUTE_RULES = {
-    "partition-eusc": "validation.VolumeARN.pattern",
-    "tags-max": "validation.Tags.maxItems",
-    "tag-value-pattern": "validation.Tag.Value.pattern",
+# The botocore comparison (schemas/disputed.json, conformance.botocore_compare) records each
+# difference with the rule it concerns; these rules' differences are the built-in points above.
+_RECORD_POINTS = {
+    "validation.Tags.maxItems": "tags-max",
+    "validation.Tag.Value.pattern": "tag-value-pattern",
+    "validation.VolumeARN.pattern": "partition-eusc",
 }
-DISPUTED_JSON = Path(__file__).resolve().parent.parent / "schemas" / "disputed.json"
 
 
-def _raw_disputes() -> Any:
+def dispute_records() -> list[dict[str, Any]]:
+    """The botocore comparison's records; none if the file or the module is missing or unreadable."""
     try:
-        from conformance import botocore_compare  # type: ignore[attr-defined]
-        return botocore_compare.load_disputes()
-    except Exception:  # not built yet, or broken: fall back to the file, then built-ins
-        pass
-    try:
-        return json.loads(DISPUTED_JSON.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
+        from conformance.botocore_compare import load_disputes
+        return [r for r in load_disputes() if isinstance(r, dict)]
+    except Exception:  # the built-in points still stand
+        return []
 
 
-def _entry_text(entry: Any) -> str:
-    if isinstance(entry, str):
-        return entry
-    if isinstance(entry, dict):
-        return " ".join(str(v) for v in entry.values() if isinstance(v, str | list | int))
-    return str(entry)
+def _point_of(record: dict[str, Any]) -> str:
+    return _RECORD_POINTS.get(str(record.get("rule")), f"botocore:{record.get('id')}")
 
 
-def _classify(text: str) -> str | None:
-    """Which built-in dispute point a botocore-comparison entry is about, if any."""
-    low = text.lower()
-    if "eusc" in low:
-        return "partition-eusc"
-    if "maxitems" in low or ("tags" in low and ("max" in low or "50" in low)):
-        return "tags-max"
-    if "value" in low and "pattern" in low:
-        return "tag-value-pattern"
-    return None
-
-
-def _entries(raw: Any) -> Iterable[Any]:
-    if isinstance(raw, dict):
-        for key in ("disputes", "disputed", "differences", "points"):
-            if isinstance(raw.get(key), list):
-                return raw[key]
-        return [{"key": k, **v} if isinstance(v, dict) else f"{k} {v}" for k, v in raw.items()]
-    return raw if isinstance(raw, list) else []
-
-
-def load_dispute_reasons() -> dict[str, str]:
-    """Dispute point -> reason: the built-ins, refined by schemas/disputed.json when present."""
+def load_dispute_reasons(records: list[dict[str, Any]] | None = None) -> dict[str, str]:
+    """Dispute point -> reason: the built-ins, each confirmed or extended by the comparison's records."""
     reasons = dict(DISPUTES)
-    for entry in _entries(_raw_disputes()):
-        text = _entry_text(entry)
-        point = _classify(text)
-        if point is None:
-            continue
-        detail = entry.get("reason") or entry.get("summary") if isinstance(entry, dict) else None
-        if isinstance(detail, str) and detail:
-            reasons[point] = f"{DISPUTES[point]} (botocore comparison: {detail})"
+    for record in dispute_records() if records is None else records:
+        point = _point_of(record)
+        base = reasons.get(point) or str(record.get("suite_accepts")
+                                         or "the reference page and the botocore model disagree")
+        reasons[point] = f"{base} [schemas/disputed.json: {record.get('id')}]"
     return reasons
 
 
-_REASONS = load_dispute_reasons()
+def unconstrained_rules(records: list[dict[str, Any]]) -> dict[str, str]:
+    """Validation rules whose constraint the botocore model lacks altogether: rule id -> point."""
+    return {str(r["rule"]): _point_of(r) for r in records
+            if r.get("botocore") is None and str(r.get("rule", "")).startswith("validation.")}
+
+
+def alternative_patterns(records: list[dict[str, Any]] | None = None) -> dict[str, str]:
+    """Request member ("VolumeARN", "Tag.Key", ...) -> the botocore model's other pattern for it."""
+    out = {}
+    for r in dispute_records() if records is None else records:
+        if r.get("keyword") == "pattern" and isinstance(r.get("botocore"), str) \
+                and r.get("schema") in ("CreateSnapshotRequest", "Tag"):
+            member = str(r.get("member"))
+            out[member if r["schema"] == "CreateSnapshotRequest" else f"Tag.{member}"] = r["botocore"]
+    return out
+
+
+_RECORDS = dispute_records()
+_REASONS = load_dispute_reasons(_RECORDS)
 
 
 def dispute(point: str) -> str:
@@ -375,22 +359,24 @@ _RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
 ]
 
 
-def _widen_statuses_note(point: str | None) -> str | None:
-    return dispute(point) if point else None
-
-
-def _build() -> dict[str, Rule]:
+def _build(records: list[dict[str, Any]]) -> dict[str, Rule]:
+    """The registry; a constraint the botocore model lacks altogether also allows success."""
     registry: dict[str, Rule] = {}
+    reasons = load_dispute_reasons(records)
+    unconstrained = unconstrained_rules(records)
     for rid, statement, source, severity, allowed, point in _RULE_ROWS:
         assert rid not in registry, rid
         assert severity in SEVERITIES, rid
+        if point is None and rid in unconstrained:
+            point = unconstrained[rid]
+            allowed = allowed + tuple(o for o in SUCCESS if o not in allowed)
         faults = rule_faults(rid)
         registry[rid] = Rule(rid, rid.split(".", 1)[0], statement, source, severity, allowed,
-                             faults[0] if faults else None, _widen_statuses_note(point))
+                             faults[0] if faults else None, reasons[point] if point else None)
     return registry
 
 
-RULES: dict[str, Rule] = _build()
+RULES: dict[str, Rule] = _build(_RECORDS)
 
 # Disputes that concern single cases of an otherwise undisputed rule (see strategies).
 CASE_DISPUTES: dict[str, tuple[str, ...]] = {
@@ -467,8 +453,10 @@ def render_conformance_md() -> str:
               "On a disputed point every listed answer is conformant.", "",
               "| point | rules | why |", "|---|---|---|"]
     users: dict[str, list[str]] = {p: list(CASE_DISPUTES.get(p, ())) for p in _REASONS}
-    for rid, *_rest, point in _RULE_ROWS:
-        if point and rid not in users[point]:
+    pairs = [(rid, point) for rid, *_rest, point in _RULE_ROWS if point]
+    pairs += [(str(r.get("rule")), _point_of(r)) for r in _RECORDS]
+    for rid, point in pairs:
+        if rid not in users[point]:
             users[point].append(rid)
     for point, reason in _REASONS.items():
         lines.append(f"| {point} | {', '.join(f'`{r}`' for r in users[point])} | {_cell(reason)} |")

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from conformance import javaregex, schemas
 from conformance.errors import UsageError
 from conformance.model import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE, TARGET_PREFIX, Case, Outcome
-from conformance.rules import NOT_FOUND, RULES, SUCCESS, VALIDATION, dispute
+from conformance.rules import NOT_FOUND, RULES, SUCCESS, VALIDATION, alternative_patterns, dispute
 
 # How many generated cases of each kind a profile asks for: weight * factor (at least 1).
 PROFILES: dict[str, float] = {"quick": 0.08, "ci": 1.0, "thorough": 10.0}
@@ -115,6 +115,17 @@ def length_disputed(text: str, lim: StringLimits) -> bool:
 
 def pattern_disputed(text: str, lim: StringLimits) -> bool:
     return lim.pattern is not None and javaregex.is_ambiguous(lim.pattern, text)
+
+
+@lru_cache(maxsize=1)
+def _alternatives() -> dict[str, str]:
+    return alternative_patterns()
+
+
+def botocore_disputed(member: str, text: str) -> bool:
+    """The botocore model's own pattern for ``member`` accepts ``text`` (schemas/disputed.json)."""
+    other = _alternatives().get(member)
+    return other is not None and javaregex.java_fullmatch(other, text)
 
 
 def java_valid(text: str, lim: StringLimits) -> bool:
@@ -436,7 +447,7 @@ def _arn_cases(ctx: Context) -> list[Case]:
     }
     for name, value in violators.items():
         if lim.min <= len(value) <= lim.max and not javaregex.java_fullmatch(lim.pattern or "", value) \
-                and not pattern_disputed(value, lim):
+                and not pattern_disputed(value, lim) and not botocore_disputed("VolumeARN", value):
             cases.append(make_case(ctx, "validation.VolumeARN.pattern", f"VolumeARN/pattern/{name}",
                                    params=ctx.body(VolumeARN=value)))
     cases.append(make_case(ctx, "validation.VolumeARN.pattern", "VolumeARN/pattern/partition-eusc",
@@ -501,12 +512,13 @@ def _tag_cases(ctx: Context) -> list[Case]:
                    [{"Key": "fine", "Value": "v"}, {"Key": "not fine!", "Value": "v"}]),
     ]
     for name, key in _KEY_VIOLATORS.items():
-        if not java_valid(key, k) and not pattern_disputed(key, k) and k.min <= len(key) <= k.max:
+        if not java_valid(key, k) and not pattern_disputed(key, k) and k.min <= len(key) <= k.max \
+                and not botocore_disputed("Tag.Key", key):
             cases.append(_tags_case(ctx, "validation.Tag.Key.pattern", f"Tag.Key/pattern/{name}",
                                     [{"Key": key, "Value": "v"}]))
     for name in ("exclamation", "combining-mark", "emoji", "angle-brackets"):
         value = _KEY_VIOLATORS[name]
-        if not java_valid(value, v) and not pattern_disputed(value, v):
+        if not (java_valid(value, v) or pattern_disputed(value, v) or botocore_disputed("Tag.Value", value)):
             cases.append(_tags_case(ctx, "validation.Tag.Value.pattern", f"Tag.Value/pattern/{name}",
                                     [{"Key": "k", "Value": value}]))
     return cases
@@ -684,7 +696,7 @@ def _with_one_bad_tag(draw: Any, ctx: Context, bad: st.SearchStrategy[dict[str, 
     return tags
 
 
-def _bad_strings(lim: StringLimits) -> st.SearchStrategy[str]:
+def _bad_strings(lim: StringLimits, member: str) -> st.SearchStrategy[str]:
     """Strings of a valid length holding at least one character the pattern refuses."""
     ok, bad = tag_alphabets(lim.pattern or "")
 
@@ -696,7 +708,8 @@ def _bad_strings(lim: StringLimits) -> st.SearchStrategy[str]:
         text = text[:pos] + draw(_chars(bad)) + text[pos:]
         return _fit_utf16(text, lim.max)
     return build().filter(lambda s: len(s) >= max(lim.min, 1) and not java_valid(s, lim)
-                          and not pattern_disputed(s, lim) and not length_disputed(s, lim))
+                          and not pattern_disputed(s, lim) and not length_disputed(s, lim)
+                          and not botocore_disputed(member, s))
 
 
 def _too_long(chars: st.SearchStrategy[str], lim: StringLimits, extra: int) -> st.SearchStrategy[str]:
@@ -717,11 +730,12 @@ def _bad_tag_cases(ctx: Context) -> dict[str, st.SearchStrategy[Case]]:
         "Tag.Key/maxLength": tagged("validation.Tag.Key.maxLength", "Tag.Key/maxLength/gen",
                                     st.builds(lambda x: {"Key": x, "Value": "v"}, long_key)),
         "Tag.Key/pattern": tagged("validation.Tag.Key.pattern", "Tag.Key/pattern/gen",
-                                  st.builds(lambda x: {"Key": x, "Value": "v"}, _bad_strings(k))),
+                                  st.builds(lambda x: {"Key": x, "Value": "v"}, _bad_strings(k, "Tag.Key"))),
         "Tag.Value/maxLength": tagged("validation.Tag.Value.maxLength", "Tag.Value/maxLength/gen",
                                       st.builds(lambda x: {"Key": "k0", "Value": x}, long_value)),
         "Tag.Value/pattern": tagged("validation.Tag.Value.pattern", "Tag.Value/pattern/gen",
-                                    st.builds(lambda x: {"Key": "k0", "Value": x}, _bad_strings(v))),
+                                    st.builds(lambda x: {"Key": "k0", "Value": x},
+                                              _bad_strings(v, "Tag.Value"))),
     }
 
 
@@ -743,7 +757,7 @@ def _arn_pattern_violation(draw: Any, ctx: Context) -> Case:
     value = {"replace": arn[:pos] + ch + arn[pos + 1:], "insert": arn[:pos] + ch + arn[pos:],
              "delete": arn[:pos] + arn[pos + 1:]}[op]
     ok = (lim.min <= len(value) <= lim.max and not javaregex.java_fullmatch(lim.pattern or "", value)
-          and not pattern_disputed(value, lim) and "eusc" not in value)
+          and not pattern_disputed(value, lim) and not botocore_disputed("VolumeARN", value))
     assume(ok)
     return make_case(ctx, "validation.VolumeARN.pattern", "VolumeARN/pattern/gen",
                      params=ctx.body(VolumeARN=value))

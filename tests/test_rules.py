@@ -139,15 +139,33 @@ def test_conformance_md_lists_every_rule_and_every_fault():
         assert f"`{fault}`" in text
 
 
-def test_a_botocore_comparison_entry_refines_the_matching_dispute(monkeypatch: pytest.MonkeyPatch):
-    entry = {"path": "CreateSnapshotInput.Tags", "keyword": "maxItems",
-             "reason": "reference says 50, model has no max"}
-    monkeypatch.setattr(rules, "_raw_disputes", lambda: {"disputes": [entry]})
-    reasons = rules.load_dispute_reasons()
-    assert "reference says 50, model has no max" in reasons["tags-max"]
+RECORD = {"id": "CreateSnapshotRequest.Tags.maxItems", "schema": "CreateSnapshotRequest", "member": "Tags",
+          "keyword": "maxItems", "schemas": 50, "botocore": None, "rule": "validation.Tags.maxItems"}
+
+
+def test_a_botocore_comparison_record_confirms_the_matching_dispute_and_names_itself():
+    reasons = rules.load_dispute_reasons([RECORD])
+    assert reasons["tags-max"].startswith(rules.DISPUTES["tags-max"])
+    assert "CreateSnapshotRequest.Tags.maxItems" in reasons["tags-max"]
     assert reasons["partition-eusc"] == rules.DISPUTES["partition-eusc"]
 
 
-def test_an_unreadable_dispute_file_leaves_the_built_in_reasons(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(rules, "_raw_disputes", lambda: 42)
-    assert rules.load_dispute_reasons() == rules.DISPUTES
+def test_without_records_the_built_in_disputes_stand():
+    assert rules.load_dispute_reasons([]) == rules.DISPUTES
+    registry = rules._build([])
+    assert registry["validation.Tags.maxItems"].disputed == rules.DISPUTES["tags-max"]
+
+
+def test_a_constraint_the_botocore_model_lacks_makes_its_rule_accept_success():
+    record = {"id": "Tag.Key.maxLength", "schema": "Tag", "member": "Key", "keyword": "maxLength",
+              "schemas": 128, "botocore": None, "rule": "validation.Tag.Key.maxLength"}
+    rule = rules._build([record])["validation.Tag.Key.maxLength"]
+    assert rule.disputed and "Tag.Key.maxLength" in rule.disputed
+    assert any(o.error_type is None for o in rule.allowed)
+    assert any(o.error_type == "ValidationException" for o in rule.allowed)
+
+
+def test_a_pattern_difference_gives_the_botocore_pattern_for_the_member():
+    record = {"id": "x", "schema": "CreateSnapshotRequest", "member": "VolumeARN", "keyword": "pattern",
+              "schemas": "a", "botocore": "b", "rule": "validation.VolumeARN.pattern"}
+    assert rules.alternative_patterns([record]) == {"VolumeARN": "b"}

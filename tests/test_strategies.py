@@ -315,3 +315,9 @@ def test_violations_maps_schema_errors_to_rule_ids():
     assert violations({"VolumeARN": ARN, "SnapshotDescription": "x", "Tags": [{"Key": None, "Value": ""}]}) \
         == {"validation.Tag.Key.required"}
     assert violations([]) == {"envelope.body-not-object"}
+
+
+def test_no_must_reject_arn_is_accepted_by_the_botocore_models_pattern():
+    for case in must_cases():
+        if case.rule_id == "validation.VolumeARN.pattern":
+            assert not strategies.botocore_disputed("VolumeARN", case.params["VolumeARN"]), case.params
