@@ -392,7 +392,7 @@ class Emulator:
             raise _gateway_not_found(gateway_arn)
         volumes = self.store.volumes(gateway_arn)
         start = _marker_offset(params.get("Marker"), len(volumes))
-        end = start + params.get("Limit", DEFAULT_LIST_LIMIT)
+        end = start + int(params.get("Limit", DEFAULT_LIST_LIMIT))   # JSON 2.0 is an integer too
         result: dict[str, Any] = {"VolumeInfos": [_volume_info(v) for v in volumes[start:end]]}
         if gateway_arn is not None:
             result["GatewayARN"] = gateway_arn

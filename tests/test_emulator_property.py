@@ -46,7 +46,8 @@ def near_valid(arn: str) -> st.SearchStrategy[dict[str, Any]]:
         "VolumeARN": st.sampled_from([arn, arn.upper(), arn + "x", ""]) | JSON_VALUES,
         "SnapshotDescription": st.text(max_size=300) | JSON_VALUES,
         "Tags": TAGS | JSON_VALUES,
-        "Limit": JSON_VALUES, "Marker": JSON_VALUES, "GatewayARN": JSON_VALUES,
+        "Limit": JSON_VALUES | st.integers(-3, 10**6).map(float), "Marker": JSON_VALUES,
+        "GatewayARN": JSON_VALUES,
     })
 
 

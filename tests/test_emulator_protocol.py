@@ -218,10 +218,18 @@ def test_a_well_formed_arn_of_boundary_length_passes_validation_then_is_volume_n
     assert schemas.is_valid("StorageGatewayErrorBody", body)
 
 
+def test_list_volumes_takes_an_integral_json_number_as_limit(reference_endpoint: ReferenceEndpoint,
+                                                             post_to: Post) -> None:
+    answer = post_to(reference_endpoint, {"Limit": 1.0}, target=model.LIST_VOLUMES_TARGET)
+    assert answer.status_code == 200 and len(answer.json()["VolumeInfos"]) == 1
+
+
 @pytest.mark.parametrize(("params", "expected"), [
     ({"Limit": 0}, "ValidationException"),
     ({"GatewayARN": "arn:aws:storagegateway:us-east-2:1:volume/x"}, "ValidationException"),
     ({"Limit": "ten"}, "SerializationException"),
+    ({"Limit": 1.5}, "SerializationException"),
+    ({"Limit": True}, "SerializationException"),
     ({"Marker": "not-issued"}, "InvalidGatewayRequestException"),
 ])
 def test_list_volumes_validates_its_input(reference_endpoint: ReferenceEndpoint, post_to: Post,
