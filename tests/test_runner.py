@@ -121,17 +121,17 @@ def test_an_external_endpoint_without_credentials_is_a_usage_error(
 def test_a_distinctive_secret_appears_in_no_report_file_and_nowhere_on_the_terminal(
         endpoint: Any, env_credentials: None, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import requests
+    from requests.adapters import HTTPAdapter
     signatures: list[str] = []
-    real_send = requests.Session.send
+    real_send = HTTPAdapter.send
 
-    def spy(self: requests.Session, request: requests.PreparedRequest, **kw: Any) -> Any:
+    def spy(self: HTTPAdapter, request: Any, *args: Any, **kw: Any) -> Any:   # sees what goes on the wire
         auth = request.headers.get("Authorization", "")
         if "Signature=" in auth:
             signatures.append(auth.rsplit("Signature=", 1)[1].strip())
-        return real_send(self, request, **kw)
+        return real_send(self, request, *args, **kw)
 
-    monkeypatch.setattr(requests.Session, "send", spy)
+    monkeypatch.setattr(HTTPAdapter, "send", spy)
     code, out, err = run_cli(capsys, "--endpoint", endpoint.url, "--profile", "quick",
                              "--report-dir", str(tmp_path), "--seed", "3")
     assert code == 0 and len(signatures) > 10
