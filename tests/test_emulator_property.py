@@ -113,6 +113,17 @@ def test_any_request_gets_a_json_answer_and_never_a_5xx(watched: Any, data: st.D
     assert not failures.records, failures.records[0].getMessage()
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), target=st.sampled_from([model.CREATE_SNAPSHOT_TARGET, model.LIST_VOLUMES_TARGET]))
+def test_any_signed_body_reaching_an_operation_gets_a_json_answer(watched: Any, data: st.DataObject,
+                                                                 target: str) -> None:
+    endpoint, failures, session = watched
+    body = json.dumps(data.draw(near_valid(endpoint.volume_arn))).encode()
+    answer = session.post(endpoint.url, data=body, headers=endpoint.signed_headers(body, target), timeout=10)
+    assert_well_answered(answer, "POST", target)
+    assert not failures.records, failures.records[0].getMessage()
+
+
 def raw_answer(port: int, request: bytes) -> bytes:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(request)
