@@ -34,7 +34,7 @@ from conformance.model import Exchange  # noqa: E402
 
 def suite_run(endpoint: ReferenceEndpoint | None, workers: int) -> runner.RunResult:
     runner._generate.cache_clear()       # count case generation every time
-    config = runner.RunConfig(profile="ci", seed=0, workers=workers, write_reports=False)
+    config = runner.RunConfig(profile="ci", seed=0, workers=workers)
     if endpoint is not None:
         config.endpoint, config.credentials = endpoint.url, endpoint.credentials
     return runner.run_suite(config)

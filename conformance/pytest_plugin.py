@@ -132,7 +132,7 @@ def _options(config: pytest.Config) -> runner.RunConfig:
         endpoint=config.getoption("--sgw-endpoint"), region=config.getoption("--sgw-region"),
         volume_arn=config.getoption("--sgw-volume-arn"), profile=config.getoption("--sgw-profile"),
         seed=config.getoption("--sgw-seed"), allow_live=config.getoption("--sgw-allow-live"),
-        timeout=config.getoption("--sgw-timeout"), write_reports=False)
+        timeout=config.getoption("--sgw-timeout"))
 
 
 SUITE_KEY = pytest.StashKey[Suite]()

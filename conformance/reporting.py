@@ -42,8 +42,10 @@ TOOL = "sgw-conformance"
 
 # --- redaction ------------------------------------------------------------------------------
 
-# SigV4 signatures (and anything else shaped like an HMAC-SHA256 in hex).
-_SIGNATURE_RE = re.compile(r"(?i)(signature=)[0-9a-f]+|\b[0-9a-fA-F]{64}\b")
+# SigV4 signatures: after "Signature=", or anything shaped like an HMAC-SHA256 in lower-case hex
+# (64 digits mixing numbers and letters, so that runs like "dddd..." in generated values survive).
+_SIGNATURE_RE = re.compile(r"(?i)(signature=)[0-9a-f]+"
+                           r"|\b(?=[0-9a-f]{0,63}[0-9])(?=[0-9a-f]{0,63}[a-f])[0-9a-f]{64}\b")
 
 
 def _sub_signature(match: re.Match[str]) -> str:

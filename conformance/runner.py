@@ -67,7 +67,6 @@ class RunConfig:
     timeout: float = DEFAULT_TIMEOUT_S
     faults: tuple[str, ...] = ()          # embedded endpoint only (tests, demonstrations)
     credentials: Credentials | None = None  # None: the environment (external endpoints)
-    write_reports: bool = True
 
 
 @dataclass

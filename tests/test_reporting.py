@@ -15,7 +15,7 @@ from conformance.runner import RunResult
 
 VOLUME = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
 SECRET = "Zq9SECRETxKEYforREPORTStest0000000000000"
-SIGNATURE = "a" * 64
+SIGNATURE = "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
 MAXLEN = "validation.SnapshotDescription.maxLength"
 
 
@@ -47,7 +47,8 @@ def failing_run() -> RunResult:
                    {"VolumeARN": VOLUME, "SnapshotDescription": "fine"},
                    allowed=RULES["accept.valid-request"].allowed, creates=True, id="c0002")
     # a hostile endpoint that echoes the secret and a signature back
-    echo = {"SnapshotId": "snap-1a2b3c4d", "VolumeARN": VOLUME, "Debug": f"{SECRET} Signature={SIGNATURE}"}
+    echo = {"SnapshotId": "snap-1a2b3c4d", "VolumeARN": VOLUME,
+            "Debug": f"{SECRET} Signature={SIGNATURE} expected {SIGNATURE[::-1]}"}
     return make_result([make_exchange(long_case, 200, echo),
                         make_exchange(ok_case, 200, {"SnapshotId": "snap-0000beef", "VolumeARN": VOLUME})])
 
@@ -116,7 +117,7 @@ def test_a_secret_and_a_signature_echoed_by_the_endpoint_are_scrubbed_from_every
     write(tmp_path)
     for path in (tmp_path / "run").iterdir():
         text = path.read_text("utf-8")
-        assert SECRET not in text and SIGNATURE not in text, path.name
+        assert SECRET not in text and SIGNATURE not in text and SIGNATURE[::-1] not in text, path.name
     assert "[redacted]" in (tmp_path / "run" / "report.json").read_text("utf-8")
 
 
@@ -142,3 +143,9 @@ def test_latest_points_at_the_newest_run(tmp_path: Path) -> None:
     reporting.update_latest(older)
     link = reporting.update_latest(newer)
     assert link == tmp_path / "latest" and link.resolve() == newer.resolve()
+
+
+def test_the_redactor_keeps_hex_runs_that_cannot_be_signatures() -> None:
+    redact = reporting.Redactor()
+    assert redact("d" * 64) == "d" * 64 and redact("0" * 64) == "0" * 64
+    assert redact(f"sig {SIGNATURE}.") == "sig [redacted]."
