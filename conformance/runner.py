@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import shutil
 import sys
 import threading
 import time
@@ -539,7 +540,8 @@ def command(args: argparse.Namespace) -> int:
     if default_dir:
         reporting.update_latest(report_dir)
     out = sys.stdout
-    out.write(redact(table(result)) + "\n\n")
+    width = shutil.get_terminal_size((240, 24)).columns if out.isatty() else 240
+    out.write(redact(table(result, width)) + "\n\n")
     if result.stopped:
         out.write(redact(f"stopped early: {result.stopped}") + "\n")
     out.write(redact(summary_line(result)) + "\n")
