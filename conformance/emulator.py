@@ -72,7 +72,8 @@ MODELLED_ERRORS = frozenset({"InvalidGatewayRequestException", "InternalServerEr
                              "ServiceUnavailableError"})   # API_CreateSnapshot.md > Errors
 JSON_HEADERS = {"Content-Type": model.JSON_CONTENT_TYPE}
 _CLOSE_KEY = "sgw.close-connection"     # environ flag: body left unread, close after answering
-_AMZ_DATE = re.compile(r"^\d{8}T\d{6}Z$")
+_AMZ_DATE = re.compile(r"^[0-9]{8}T[0-9]{6}Z$")
+_ASCII_DIGITS = re.compile(r"^[0-9]{1,30}$")
 
 
 def seeded_gateway_arn(region: str) -> str:
@@ -240,9 +241,10 @@ def read_body(request: Request) -> bytes:
     declared = request.headers.get("Content-Length")
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     if declared is not None and not chunked:
-        if not declared.strip().isdigit():
+        length = byte_count(declared)
+        if length is None:
             raise _error("SerializationException", f"Content-Length is not a byte count: {declared!r}")
-        if int(declared) > MAX_BODY_BYTES:
+        if length > MAX_BODY_BYTES:
             raise BodyTooLarge()
     chunks: list[bytes] = []
     received = 0
@@ -258,6 +260,12 @@ def read_body(request: Request) -> bytes:
     if received > MAX_BODY_BYTES:
         raise BodyTooLarge()
     return b"".join(chunks)
+
+
+def byte_count(text: str) -> int | None:
+    """A non-negative decimal in ASCII digits (str.isdigit also takes '²'), else None."""
+    text = text.strip()
+    return int(text) if _ASCII_DIGITS.match(text) else None
 
 
 def _json_depth_exceeds(value: Any, limit: int) -> bool:
@@ -314,23 +322,27 @@ class Emulator:
 
     def handle(self, request: Request) -> Response:
         try:
-            try:
-                body = read_body(request)
-            except BodyTooLarge:
-                request.environ[_CLOSE_KEY] = True
-                self.route(request)
-                raise ApiError("InvalidGatewayRequestException",
-                               f"The request body exceeds the maximum of {MAX_BODY_BYTES} bytes",
-                               code="MaximumContentLengthExceeded") from None
-            except ApiError:
-                request.environ[_CLOSE_KEY] = True
-                raise
+            body = self.receive(request)
             operation = self.route(request)
             self.verifier.verify(request, body)
             result = operation(self.parse(body))
         except ApiError as err:
             return self.error_response(err, close=bool(request.environ.get(_CLOSE_KEY)))
         return self.success_response(result)
+
+    def receive(self, request: Request) -> bytes:
+        """The body; a body left unread (too large, unreadable) closes the connection after the answer."""
+        try:
+            return read_body(request)
+        except BodyTooLarge:
+            request.environ[_CLOSE_KEY] = True
+            self.route(request)   # method and target are still checked first
+            raise ApiError("InvalidGatewayRequestException",
+                           f"The request body exceeds the maximum of {MAX_BODY_BYTES} bytes",
+                           code="MaximumContentLengthExceeded") from None
+        except ApiError:
+            request.environ[_CLOSE_KEY] = True
+            raise
 
     def route(self, request: Request) -> Callable[[Any], dict[str, Any]]:
         if request.method != "POST":
@@ -431,10 +443,11 @@ def _json_response(status: int, body: dict[str, Any], headers: dict[str, str]) -
 def _marker_offset(marker: str | None, total: int) -> int:
     if marker is None:
         return 0
-    if not marker.isdigit() or int(marker) > total:
+    offset = byte_count(marker)
+    if offset is None or offset > total:
         raise ApiError("InvalidGatewayRequestException",
                        f"The marker is not one this endpoint issued: {marker}", code="InvalidParameters")
-    return int(marker)
+    return offset
 
 
 def _volume_info(volume: Volume) -> dict[str, Any]:
@@ -487,8 +500,8 @@ class _Handler(WSGIRequestHandler):
         return bool(super().parse_request())
 
     def handle_expect_100(self) -> bool:
-        length = self.headers.get("Content-Length", "")
-        if length.strip().isdigit() and int(length) > MAX_BODY_BYTES:
+        length = byte_count(self.headers.get("Content-Length", ""))
+        if length is not None and length > MAX_BODY_BYTES:
             return True   # no "100 Continue": the refusal comes straight away
         return super().handle_expect_100()
 

@@ -231,6 +231,7 @@ def test_list_volumes_takes_an_integral_json_number_as_limit(reference_endpoint:
     ({"Limit": 1.5}, "SerializationException"),
     ({"Limit": True}, "SerializationException"),
     ({"Marker": "not-issued"}, "InvalidGatewayRequestException"),
+    ({"Marker": "\u00b2"}, "InvalidGatewayRequestException"),
 ])
 def test_list_volumes_validates_its_input(reference_endpoint: ReferenceEndpoint, post_to: Post,
                                           params: dict[str, Any], expected: str) -> None:
@@ -281,6 +282,8 @@ def test_an_oversized_request_expecting_100_continue_is_refused_without_continue
     b"POST / HTTP/1.1\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n",
     b"POST / HTTP/1.1\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(150)) + b"\r\n",
     b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}",
+    b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \xb2\r\n\r\n{}",
+    b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n{}",
     b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
 ])
 def test_a_malformed_http_request_gets_a_4xx_json_error(reference_endpoint: ReferenceEndpoint,
