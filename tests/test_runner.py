@@ -85,6 +85,29 @@ def test_another_seed_sends_other_requests() -> None:
     assert wire_view(first.exchanges) != wire_view(other.exchanges)
 
 
+WIRE_DIGEST = """
+import hashlib
+from conformance import runner
+result = runner.run_suite(runner.RunConfig(profile="quick", seed=4))
+digest = hashlib.sha256()
+for e in sorted(result.exchanges, key=lambda e: e.case.id):
+    headers = sorted((k.lower(), v) for k, v in e.request.headers.items()
+                     if k.lower() not in ("authorization", "x-amz-date", "host"))
+    digest.update(repr((e.case.id, e.request.method, e.request.body, headers)).encode())
+print(len(result.exchanges), digest.hexdigest())
+"""
+
+
+def test_the_same_seed_sends_the_same_requests_from_separate_processes_with_other_hash_seeds() -> None:
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parent.parent
+    digests = {subprocess.run([sys.executable, "-c", WIRE_DIGEST], cwd=root, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(hash_seed)}, check=True).stdout
+               for hash_seed in (1, 2)}
+    assert len(digests) == 1, digests
+
+
 # --- external endpoints -----------------------------------------------------------------------------
 
 @pytest.fixture
