@@ -192,7 +192,7 @@ def _stable(ch: str) -> bool:
     return unicodedata.ucd_3_2_0.category(ch) == unicodedata.category(ch)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)      # identity hash: cheap as a cache key (the tuples are large)
 class Alphabet:
     ascii: tuple[str, ...]
     bmp: tuple[str, ...]
@@ -232,6 +232,7 @@ def description_alphabet() -> Alphabet:
                     tuple(chr(c) for c in range(0x10000, _ASTRAL_END) if fine(c)))
 
 
+@lru_cache(maxsize=8)
 def _ascii_only(alpha: Alphabet) -> Alphabet:
     return Alphabet(alpha.ascii, (), ())
 
