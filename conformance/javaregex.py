@@ -112,7 +112,7 @@ def translate(pattern: str, dialect: Literal["java", "ecma"] = "java") -> str:
 
 
 @lru_cache(maxsize=256)
-def _compiled(pattern: str, dialect: Dialect) -> "regex.Pattern[str] | re.Pattern[str]":
+def _compiled(pattern: str, dialect: Dialect) -> regex.Pattern[str] | re.Pattern[str]:
     if dialect == "python":
         # What a Python tool would do: the stdlib `re` if it can read the pattern,
         # otherwise the `regex` library (for \p{..}); \z is spelt \Z in Python 3.11.

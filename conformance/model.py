@@ -43,11 +43,11 @@ class Outcome:
     error_codes: frozenset[str] | None = None   # allowed error.errorCode values; None = any/absent
 
     @staticmethod
-    def success() -> "Outcome":
+    def success() -> Outcome:
         return Outcome(frozenset({200}), None)
 
     @staticmethod
-    def error(error_type: str, *statuses: int, codes: tuple[str, ...] | None = None) -> "Outcome":
+    def error(error_type: str, *statuses: int, codes: tuple[str, ...] | None = None) -> Outcome:
         return Outcome(frozenset(statuses or (400,)), error_type,
                        frozenset(codes) if codes is not None else None)
 

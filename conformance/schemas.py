@@ -41,7 +41,8 @@ def load(name: str, directory: Path = SCHEMA_DIR) -> dict[str, Any]:
     return load_all(directory)[name]
 
 
-def _java_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+def _java_pattern(validator: Any, pattern: str, instance: Any,
+                  schema: dict[str, Any]) -> Iterator[ValidationError]:
     if validator.is_type(instance, "string") and not java_fullmatch(pattern, instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r} (java.util.regex, whole string)")
 

@@ -14,7 +14,7 @@ import hmac
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, quote
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -69,7 +69,7 @@ def sign(method: str, url_path: str, host: str, body: bytes, *, access_key: str,
     ``when`` sets the clock (default now); ``signed`` chooses which of the lower-cased
     headers are signed (default: host, x-amz-date, the token and ``extra_headers``).
     """
-    when = when or datetime.now(timezone.utc)
+    when = when or datetime.now(UTC)
     amz_date = when.strftime(AMZ_DATE_FORMAT)
     headers = {"host": host, "x-amz-date": amz_date}
     if token:
