@@ -50,7 +50,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from conformance import model, sigv4
+from conformance import javaregex, model, schemas, sigv4
 from conformance.errors import UsageError
 from conformance.faults import FaultSet
 from conformance.faults import listing as fault_listing
@@ -72,6 +72,7 @@ MODELLED_ERRORS = frozenset({"InvalidGatewayRequestException", "InternalServerEr
                              "ServiceUnavailableError"})   # API_CreateSnapshot.md > Errors
 JSON_HEADERS = {"Content-Type": model.JSON_CONTENT_TYPE}
 _CLOSE_KEY = "sgw.close-connection"     # environ flag: body left unread, close after answering
+_DROP_KEY = "sgw.drop-connection"       # environ flag (fault): close the connection, answer nothing
 _AMZ_DATE = re.compile(r"^[0-9]{8}T[0-9]{6}Z$")
 _ASCII_DIGITS = re.compile(r"^[0-9]{1,30}$")
 
@@ -113,6 +114,20 @@ def _invalid_signature(message: str) -> ApiError:
     return ApiError("InvalidSignatureException", message)
 
 
+def _missing_authentication() -> ApiError:
+    return ApiError("MissingAuthenticationTokenException",
+                    "The request carries no Authorization header; SigV4 authentication is required")
+
+
+def _internal_failure(message: str) -> ApiError:
+    """A crash as a server would answer it (used by the faults that model one)."""
+    return ApiError("InternalFailure", message, 500)
+
+
+class Unanswered(Exception):
+    """Fault "astral-connection-drop": the worker dies; the connection is closed unanswered."""
+
+
 def _amz_time(when: datetime) -> str:
     return when.strftime(sigv4.AMZ_DATE_FORMAT)
 
@@ -134,22 +149,22 @@ class SigV4Verifier:
         if header is None:
             if self.faults("auth-optional"):
                 return
-            raise _error("MissingAuthenticationTokenException",
-                         "The request carries no Authorization header; SigV4 authentication is required")
+            raise _missing_authentication()
         auth = self._parse(header)
         amz_date = self._amz_date(request)
-        if "host" not in auth.signed_headers:
+        if "host" not in auth.signed_headers and not self.faults("host-unsigned-accepted"):
             raise _error("IncompleteSignatureException", "The host header must be among the SignedHeaders")
         self._check_key(auth, request)
         self._check_scope(auth, amz_date)
         self._check_clock(amz_date)
         self._check_signature(auth, request, amz_date, self._payload_hash(request, body))
 
-    @staticmethod
-    def _parse(header: str) -> sigv4.Authorization:
+    def _parse(self, header: str) -> sigv4.Authorization:
         try:
             return sigv4.parse_authorization(header)
         except sigv4.MalformedAuthorization as exc:
+            if self.faults("malformed-auth-as-missing"):
+                raise _missing_authentication() from None
             raise _error("IncompleteSignatureException", f"Malformed Authorization header: {exc}") from None
 
     @staticmethod
@@ -166,6 +181,9 @@ class SigV4Verifier:
 
     def _check_key(self, auth: sigv4.Authorization, request: Request) -> None:
         if auth.access_key != self.credentials.access_key:
+            if self.faults("unknown-key-as-signature"):
+                raise _invalid_signature("The signature computed by the server does not match the one "
+                                         "provided")
             raise _error("UnrecognizedClientException", "The access key id in the request is not known")
         wanted = self.credentials.session_token
         if wanted is not None and request.headers.get("X-Amz-Security-Token") != wanted:
@@ -176,7 +194,7 @@ class SigV4Verifier:
             raise _invalid_signature(f"Credential should be scoped with the terminator 'aws4_request', "
                                      f"not '{auth.terminator}'")
         if not self.faults("scope-unchecked"):
-            if auth.service != self.service:
+            if auth.service != self.service and not self.faults("scope-service-unchecked"):
                 raise _invalid_signature(f"Credential should be scoped to the service '{self.service}', "
                                          f"not '{auth.service}'")
             if auth.region != self.region:
@@ -288,6 +306,28 @@ def _upper_snake(code: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", code).upper()
 
 
+# Faults that answer a null member before validation: fault -> (member, the answer it gets).
+# (Correct: a null member is absent, so a required one is a ValidationException.)
+NULL_MEMBER_FAULTS: dict[str, tuple[str, Callable[[], ApiError]]] = {
+    "null-tags-rejected": ("Tags", lambda: _error(
+        "SerializationException", "Member 'tags' must be of type array, not null")),
+    "null-volume-arn-serialization-error": ("VolumeARN", lambda: _error(
+        "SerializationException", "Member 'volumeARN' must be of type string, not null")),
+    "null-description-500": ("SnapshotDescription", lambda: _internal_failure(
+        "'NoneType' object has no len()")),
+}
+_TAG_VALUE_PATTERN = schemas.load("Tag")["properties"]["Value"]["pattern"]   # the committed one
+
+
+def _has_astral(text: str) -> bool:
+    return any(ord(ch) > 0xFFFF for ch in text)
+
+
+def _stored_strings(params: dict[str, Any]) -> list[str]:
+    tags = params.get("Tags") or []
+    return [params.get("SnapshotDescription", ""), *(str(v) for t in tags for v in t.values())]
+
+
 def _not_echoed(arn: str) -> str:
     """Fault "volume-arn-not-echoed": a lower-cased ARN (or, if already lower, the volume id upper)."""
     if arn.lower() != arn:
@@ -324,10 +364,14 @@ class Emulator:
         try:
             body = self.receive(request)
             operation = self.route(request)
+            self.check_content_type(request)
             self.verifier.verify(request, body)
             result = operation(self.parse(body))
         except ApiError as err:
             return self.error_response(err, close=bool(request.environ.get(_CLOSE_KEY)))
+        except Unanswered:
+            request.environ[_DROP_KEY] = True
+            return Response(b"", status=500)   # never sent: the handler closes the connection
         return self.success_response(result)
 
     def receive(self, request: Request) -> bytes:
@@ -345,7 +389,7 @@ class Emulator:
             raise
 
     def route(self, request: Request) -> Callable[[Any], dict[str, Any]]:
-        if request.method != "POST":
+        if request.method != "POST" and not self.faults("method-ignored"):
             raise ApiError("UnknownOperationException", f"Method {request.method} is not supported", 404)
         target = request.headers.get("X-Amz-Target")
         if target is None:
@@ -353,12 +397,23 @@ class Emulator:
                 return self.create_snapshot
             raise _error("UnknownOperationException", "The request has no X-Amz-Target header")
         operation = self.operations.get(target.strip())
+        if operation is None and self.faults("target-service-ignored"):
+            by_name = {t.rsplit(".", 1)[-1]: op for t, op in self.operations.items()}
+            operation = by_name.get(target.strip().rsplit(".", 1)[-1])
         if operation is None:
             raise _error("UnknownOperationException", f"Unknown operation: {target}")
         return operation
 
+    def check_content_type(self, request: Request) -> None:
+        """Any Content-Type is served (disputed), unless a fault refuses the foreign ones."""
+        media_type = request.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if media_type != model.JSON_CONTENT_TYPE and self.faults("foreign-content-type-serialization-error"):
+            raise _error("SerializationException", f"Cannot read a body of type {media_type or '(none)'}")
+
     def parse(self, body: bytes) -> Any:
         if not body.strip():
+            if self.faults("empty-body-500"):
+                raise _internal_failure("Expecting value: line 1 column 1 (char 0)")
             return {}
         status = 500 if self.faults("bad-json-500") else 400
         try:
@@ -366,6 +421,8 @@ class Emulator:
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise ApiError("SerializationException", f"The body is not valid JSON: {exc}", status) from None
         if not isinstance(value, dict):
+            if self.faults("non-object-body-as-empty"):
+                return {}
             raise _error("SerializationException", "The request body must be a JSON object")
         if _json_depth_exceeds(value, MAX_JSON_DEPTH):
             raise _error("SerializationException", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
@@ -381,11 +438,11 @@ class Emulator:
 
     # -- operations ------------------------------------------------------------------------------
     def create_snapshot(self, params: Any) -> dict[str, Any]:
-        if self.faults("null-tags-rejected") and isinstance(params, dict) and \
-                "Tags" in params and params["Tags"] is None:
-            raise _error("SerializationException", "Member 'tags' must be of type array, not null")
+        if isinstance(params, dict):
+            self._screen(params)
         params = self._validated("CreateSnapshot", params)
-        arn = params["VolumeARN"]
+        self._store_faults(params)
+        arn = params.get("VolumeARN", "")   # always there, unless a fault left it optional
         if self.store.volume(arn) is None and not self.faults("unknown-volume-accepted"):
             raise _volume_not_found(arn)
         digits = 10 if self.faults("snapshot-id-wrong-form") else 8
@@ -396,6 +453,29 @@ class Emulator:
                 snapshot_id = self._first_snapshot_id = self._first_snapshot_id or snapshot_id
         echoed = _not_echoed(arn) if self.faults("volume-arn-not-echoed") else arn
         return {"VolumeARN": echoed, "SnapshotId": snapshot_id}
+
+    def _screen(self, params: dict[str, Any]) -> None:
+        """Faults that answer a request body before it is validated."""
+        for fault, (member, answer) in NULL_MEMBER_FAULTS.items():
+            if self.faults(fault) and member in params and params[member] is None:
+                raise answer()
+        schema = self.validators["CreateSnapshot"].schema["properties"]
+        if self.faults("unknown-member-500") and set(params) - set(schema):
+            raise _internal_failure("__init__() got an unexpected keyword argument")
+        tags = params.get("Tags")
+        if self.faults("too-many-tags-exception") and isinstance(tags, list) \
+                and len(tags) > int(schema["Tags"]["maxItems"]):
+            raise _error("TooManyTagsException", f"At most {schema['Tags']['maxItems']} tags are allowed")
+
+    def _store_faults(self, params: dict[str, Any]) -> None:
+        """Faults of the snapshot store, reached by valid (or fault-validated) requests."""
+        if self.faults("tag-value-pattern-500") and any(
+                not javaregex.java_fullmatch(_TAG_VALUE_PATTERN, str(t.get("Value", "")))
+                for t in params.get("Tags") or []):
+            raise ApiError("InternalServerError", "The snapshot store refused a tag value", 500,
+                           code="InternalError")
+        if self.faults("astral-connection-drop") and any(map(_has_astral, _stored_strings(params))):
+            raise Unanswered()
 
     def list_volumes(self, params: Any) -> dict[str, Any]:
         params = self._validated("ListVolumes", params)
@@ -414,7 +494,7 @@ class Emulator:
 
     # -- answers ---------------------------------------------------------------------------------
     def success_response(self, result: dict[str, Any]) -> Response:
-        return _json_response(200, result, {})
+        return self._json_response(200, result, {})
 
     def error_response(self, err: ApiError, close: bool = False) -> Response:
         status = err.status
@@ -432,12 +512,15 @@ class Emulator:
             del body["__type"], headers["X-Amzn-ErrorType"]
         if close:
             headers["Connection"] = "close"
-        return _json_response(status, body, headers)
+        return self._json_response(status, body, headers)
 
-
-def _json_response(status: int, body: dict[str, Any], headers: dict[str, str]) -> Response:
-    headers = {**JSON_HEADERS, "x-amzn-RequestId": str(uuid.uuid4()), **headers}
-    return Response(json.dumps(body).encode("utf-8"), status=status, headers=headers)
+    def _json_response(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> Response:
+        headers = {**JSON_HEADERS, "x-amzn-RequestId": str(uuid.uuid4()), **headers}
+        if self.faults("plain-json-content-type"):
+            headers["Content-Type"] = "application/json"
+        if self.faults("request-id-missing"):
+            del headers["x-amzn-RequestId"]
+        return Response(json.dumps(body).encode("utf-8"), status=status, headers=headers)
 
 
 def _marker_offset(marker: str | None, total: int) -> int:
@@ -519,6 +602,9 @@ class _Handler(WSGIRequestHandler):
         chunks = self.server.app(environ, start_response)
         body = b"".join(chunks)
         getattr(chunks, "close", lambda: None)()
+        if environ.get(_DROP_KEY):       # a fault: no status line, no headers, the connection closed
+            self.close_connection = True
+            return
         self.linger = bool(environ.get(_CLOSE_KEY))
         try:
             self.send_response(int(answer["status"].split(None, 1)[0]))

@@ -4,6 +4,12 @@ Each fault is ONE deviation from the reference behaviour (the API reference page
 PROTOCOL.md), of a kind a real emulator could plausibly have.  They exist to prove the
 suite's checks: with a fault injected, the rule named by :attr:`Fault.rule` must fail.
 
+:data:`FAULTS` proves the MUST rules: each makes a run exit 1 with its rule failing.
+:data:`WARNING_FAULTS` proves the SHOULD rules: a run with one of them still exits 0, and
+its rule is a warning.  :data:`ALL_FAULTS` is both; any of them can be injected.  On a
+disputed rule a fault's answer lies outside every accepted alternative (a 5xx, or an error
+type the API does not define), never on one of them.
+
 A fault that only moves a constraint carries :class:`SchemaEdit`s: the emulator applies
 them to its own copy of ``schemas/`` at start-up (see :mod:`conformance.validation`), so
 the committed schemas stay the single source of the constraints.  Every other fault is
@@ -53,6 +59,8 @@ _KEY = ("properties", "Key")
 _VALUE = ("properties", "Value")
 # Tag keys limited to ASCII letters and digits (plus the same specials): Unicode refused.
 ASCII_TAG_KEY_PATTERN = "^([A-Za-z0-9 _.:/=+\\-@]*)$"
+# The tag character set of services whose tag pattern predates '@'.
+TAG_KEY_PATTERN_WITHOUT_AT = "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-]*)$"
 
 _ALL: tuple[Fault, ...] = (
     Fault("description-max-off-by-one", "accepts a 256-character SnapshotDescription",
@@ -120,24 +128,95 @@ _ALL: tuple[Fault, ...] = (
           "authentication.payload-hash"),
     Fault("target-missing-accepted", "treats a request without X-Amz-Target as CreateSnapshot",
           "envelope.target-missing"),
+    # -- beyond the contract's first 27: one fault for every other MUST rule ----------------------
+    Fault("target-service-ignored",
+          "routes on the operation name alone: NoSuchService_20130630.CreateSnapshot is served",
+          "envelope.target-unknown"),
+    Fault("method-ignored", "serves GET, PUT and DELETE like POST", "envelope.method"),
+    Fault("non-object-body-as-empty",
+          "reads a JSON body that is not an object as {} (ValidationException, not SerializationException)",
+          "envelope.body-not-object"),
+    Fault("empty-body-500", "an empty body crashes the JSON parser: 500 InternalFailure",
+          "envelope.body-empty"),
+    Fault("malformed-auth-as-missing",
+          "treats an Authorization header it cannot parse as absent (MissingAuthenticationToken)",
+          "authentication.malformed"),
+    Fault("unknown-key-as-signature",
+          "checks an unknown access key's signature against no secret: InvalidSignatureException",
+          "authentication.unknown-key"),
+    Fault("scope-service-unchecked", "does not check the credential scope's service (region still checked)",
+          "authentication.scope-service"),
+    Fault("host-unsigned-accepted", "accepts a signature whose SignedHeaders leave out host",
+          "authentication.host-signed"),
+    Fault("volume-arn-required-unchecked",
+          "does not require VolumeARN (a missing one is looked up: VolumeNotFound)",
+          "validation.VolumeARN.required",
+          (SchemaEdit(_REQ, ("required",), ["SnapshotDescription"]),)),
+    Fault("null-volume-arn-serialization-error",
+          "answers \"VolumeARN\": null with SerializationException (null is absent: ValidationException)",
+          "validation.VolumeARN.null"),
+    Fault("volume-arn-max-unchecked",
+          "does not check the VolumeARN maximum length (a 501-character ARN is looked up: VolumeNotFound)",
+          "validation.VolumeARN.maxLength",
+          (SchemaEdit(_REQ, (*_ARN, "maxLength"), REMOVE),)),
+    Fault("null-description-500", "a null SnapshotDescription crashes the handler: 500 InternalFailure",
+          "validation.SnapshotDescription.null"),
+    Fault("too-many-tags-exception",
+          "answers more than 50 tags with TooManyTagsException, an error this API does not define",
+          "validation.Tags.maxItems"),
+    Fault("tag-key-required-unchecked", "accepts a tag without Key", "validation.Tag.Key.required",
+          (SchemaEdit("Tag", ("required",), ["Value"]),)),
+    Fault("tag-key-min-unchecked", "accepts an empty tag key", "validation.Tag.Key.minLength",
+          (SchemaEdit("Tag", (*_KEY, "minLength"), REMOVE),)),
+    Fault("tag-value-required-unchecked", "accepts a tag without Value", "validation.Tag.Value.required",
+          (SchemaEdit("Tag", ("required",), ["Key"]),)),
+    Fault("tag-value-pattern-500",
+          "leaves the tag value pattern to the store, which fails: 500 InternalServerError",
+          "validation.Tag.Value.pattern",
+          (SchemaEdit("Tag", (*_VALUE, "pattern"), REMOVE),)),
+    Fault("tag-key-at-sign-refused",
+          "tag key pattern without '@' (an older AWS tag character set): valid keys refused",
+          "accept.valid-request",
+          (SchemaEdit("Tag", (*_KEY, "pattern"), TAG_KEY_PATTERN_WITHOUT_AT),)),
+    Fault("description-max-off-by-one-low", "refuses a 255-character SnapshotDescription",
+          "accept.boundaries",
+          (SchemaEdit(_REQ, (*_DESC, "maxLength"), 254),)),
+    Fault("unknown-member-500", "an unknown member crashes the handler: 500 InternalFailure",
+          "accept.unknown-member"),
+    Fault("astral-connection-drop",
+          "closes the connection unanswered when a stored string holds a character beyond U+FFFF",
+          "transport.answered"),
 )
 
-FAULTS: dict[str, Fault] = {f.name: f for f in _ALL}
+# Faults that break a SHOULD rule only: the run still passes (exit 0), the rule is a warning.
+_WARNING: tuple[Fault, ...] = (
+    Fault("foreign-content-type-serialization-error",
+          "answers a Content-Type other than application/x-amz-json-1.1 with 400 SerializationException",
+          "envelope.content-type"),
+    Fault("plain-json-content-type", "answers with Content-Type application/json",
+          "response.content-type"),
+    Fault("request-id-missing", "answers without an x-amzn-RequestId header", "response.request-id"),
+)
+
+FAULTS: dict[str, Fault] = {f.name: f for f in _ALL}           # each fails a MUST rule: exit 1
+WARNING_FAULTS: dict[str, Fault] = {f.name: f for f in _WARNING}  # each only warns: exit 0
+ALL_FAULTS: dict[str, Fault] = {**FAULTS, **WARNING_FAULTS}
+assert len(ALL_FAULTS) == len(_ALL) + len(_WARNING), "fault names must be unique"
 
 
 def resolve(names: Iterable[str]) -> frozenset[str]:
     """The named faults as a set; an unknown name is a UsageError listing the valid ones."""
     chosen = frozenset(names)
-    unknown = sorted(chosen - FAULTS.keys())
+    unknown = sorted(chosen - ALL_FAULTS.keys())
     if unknown:
-        raise UsageError(f"unknown fault {', '.join(unknown)}; valid faults: {', '.join(FAULTS)}")
+        raise UsageError(f"unknown fault {', '.join(unknown)}; valid faults: {', '.join(ALL_FAULTS)}")
     return chosen
 
 
 def listing() -> str:
     """One line per fault: name and description (what `serve --list-faults` prints)."""
-    width = max(len(name) for name in FAULTS)
-    return "\n".join(f"{f.name:<{width}}  {f.description}" for f in FAULTS.values())
+    width = max(len(name) for name in ALL_FAULTS)
+    return "\n".join(f"{f.name:<{width}}  {f.description}" for f in ALL_FAULTS.values())
 
 
 class FaultSet:
@@ -147,7 +226,7 @@ class FaultSet:
         self.names = resolve(names)
 
     def __call__(self, name: str) -> bool:
-        if name not in FAULTS:
+        if name not in ALL_FAULTS:
             raise KeyError(f"no such fault: {name}")   # a typo at a decision point is a bug
         return name in self.names
 
@@ -155,4 +234,4 @@ class FaultSet:
         return bool(self.names)
 
     def schema_edits(self) -> tuple[SchemaEdit, ...]:
-        return tuple(e for n in sorted(self.names) for e in FAULTS[n].schema_edits)
+        return tuple(e for n in sorted(self.names) for e in ALL_FAULTS[n].schema_edits)

@@ -1,7 +1,9 @@
 """The fault registry, and each fault's deviation really shown by the reference endpoint.
 
-PROBES holds, for every registered fault, the requests that reveal it and the deviant answer
-they get: the deviation must appear with the fault injected and be absent without it.
+PROBES holds, for every registered fault (those that fail a MUST rule and those that only
+warn), the requests that reveal it and the deviant answer they get: the deviation must appear
+with the fault injected and be absent without it.  An answer may be the exception raised when
+no answer came (a connection closed unanswered).
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ from typing import Any
 import pytest
 import requests
 
-from conformance import cli, schemas, sigv4
+from conformance import cli, model, schemas, sigv4
 from conformance.emulator import ReferenceEndpoint
 from conformance.errors import UsageError
-from conformance.faults import FAULTS, FaultSet
+from conformance.faults import ALL_FAULTS, FAULTS, WARNING_FAULTS, FaultSet
 from conformance.validation import RequestValidator
 
 Post = Any  # the post_to fixture
-Answers = list[requests.Response]
+Answers = list[Any]   # requests.Response, or the exception raised when no answer came
+Send = Callable[[ReferenceEndpoint, Post], Answers]
 ERROR_CODES = set(schemas.load("StorageGatewayErrorBody")["properties"]["error"]["properties"]
                   ["errorCode"]["enum"])
 # HELPERS.md > Contract: the reference endpoint's faults (the names are a contract).
@@ -75,6 +78,53 @@ def tampered_body(ep: ReferenceEndpoint, post: Post) -> Answers:
     return [requests.post(ep.url, data=sent, headers=headers, timeout=10)]
 
 
+def signed_request(method: str, body: bytes, **sign_args: Any) -> Send:
+    """A request with any method, signed for that method (``sign_args`` as for sigv4.sign)."""
+    def send(ep: ReferenceEndpoint, post: Post) -> Answers:
+        host = ep.url.split("://", 1)[1].rstrip("/")
+        args: dict[str, Any] = {"access_key": ep.credentials.access_key, "secret": ep.credentials.secret_key,
+                                "region": ep.region, "service": model.SERVICE, **sign_args}
+        headers = {"Content-Type": model.JSON_CONTENT_TYPE, "X-Amz-Target": model.CREATE_SNAPSHOT_TARGET,
+                   **sigv4.sign(method, "/", host, body, **args)}
+        return [requests.request(method, ep.url, data=body, headers=headers, timeout=10)]
+    return send
+
+
+def valid_body(ep: ReferenceEndpoint) -> bytes:
+    return json.dumps({"VolumeARN": ep.volume_arn, "SnapshotDescription": "fault probe"}).encode()
+
+
+def with_method(method: str) -> Send:
+    return lambda ep, post: signed_request(method, valid_body(ep))(ep, post)
+
+
+def with_unsigned_host(ep: ReferenceEndpoint, post: Post) -> Answers:
+    return signed_request("POST", valid_body(ep), signed=["x-amz-date"])(ep, post)
+
+
+def with_malformed_authorization(ep: ReferenceEndpoint, post: Post) -> Answers:
+    body = valid_body(ep)
+    headers = ep.signed_headers(body)
+    headers["Authorization"] = ", ".join(p for p in headers["Authorization"].split(", ")
+                                         if not p.startswith("SignedHeaders="))
+    return [requests.post(ep.url, data=body, headers=headers, timeout=10)]
+
+
+def unanswered(send: Send) -> Send:
+    """``send``, with a connection closed before any answer recorded as its exception."""
+    def guarded(ep: ReferenceEndpoint, post: Post) -> Answers:
+        try:
+            return send(ep, post)
+        except requests.ConnectionError as exc:
+            return [exc]
+    return guarded
+
+
+def shown(answers: Answers) -> list[Any]:
+    return [(a.status_code, dict(a.headers), a.text) if isinstance(a, requests.Response) else repr(a)
+            for a in answers]
+
+
 def succeeded(answers: Answers) -> bool:
     return answers[0].status_code == 200
 
@@ -92,6 +142,9 @@ def status_is(status: int) -> Callable[[Answers], bool]:
 
 
 SHORT_WELL_FORMED_ARN = "arn:aws:storagegateway:a:1:gateway/g/volume/vol-f"   # 49 characters
+LONG_WELL_FORMED_ARN = ("arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-"
+                        .ljust(501, "A"))                                         # 501 characters
+FIFTY_ONE_TAGS = [{"Key": f"k{i}", "Value": "v"} for i in range(51)]
 
 PROBES: dict[str, Probe] = {
     "description-max-off-by-one": Probe(create(SnapshotDescription="d" * 256), succeeded),
@@ -129,48 +182,90 @@ PROBES: dict[str, Probe] = {
     "scope-unchecked": Probe(create_with(region="eu-west-1"), succeeded),
     "payload-unchecked": Probe(tampered_body, succeeded),
     "target-missing-accepted": Probe(create_with(target=None), succeeded),
+    "target-service-ignored": Probe(create_with(target="NoSuchService_20130630.CreateSnapshot"), succeeded),
+    "method-ignored": Probe(with_method("GET"), succeeded),
+    "non-object-body-as-empty": Probe(lambda ep, post: [post(ep, raw=b"[]")],
+                                      error_type_is("ValidationException")),
+    "empty-body-500": Probe(lambda ep, post: [post(ep, raw=b"")], status_is(500)),
+    "malformed-auth-as-missing": Probe(with_malformed_authorization,
+                                       error_type_is("MissingAuthenticationTokenException")),
+    "unknown-key-as-signature": Probe(create_with(access_key="AKIDNOTKNOWN0000"),
+                                      error_type_is("InvalidSignatureException")),
+    "scope-service-unchecked": Probe(create_with(service="ec2"), succeeded),
+    "host-unsigned-accepted": Probe(with_unsigned_host, succeeded),
+    "volume-arn-required-unchecked": Probe(lambda ep, post: [post(ep, {"SnapshotDescription": "probe"})],
+                                           error_code_is("VolumeNotFound")),
+    "null-volume-arn-serialization-error": Probe(create(VolumeARN=None),
+                                                 error_type_is("SerializationException")),
+    "volume-arn-max-unchecked": Probe(create(VolumeARN=LONG_WELL_FORMED_ARN),
+                                      error_code_is("VolumeNotFound")),
+    "null-description-500": Probe(create(SnapshotDescription=None), status_is(500)),
+    "too-many-tags-exception": Probe(create(Tags=FIFTY_ONE_TAGS), error_type_is("TooManyTagsException")),
+    "tag-key-required-unchecked": Probe(create(Tags=[{"Value": "v"}]), succeeded),
+    "tag-key-min-unchecked": Probe(create(Tags=[{"Key": "", "Value": "v"}]), succeeded),
+    "tag-value-required-unchecked": Probe(create(Tags=[{"Key": "k"}]), succeeded),
+    "tag-value-pattern-500": Probe(create(Tags=[{"Key": "k", "Value": "v!"}]), status_is(500)),
+    "tag-key-at-sign-refused": Probe(create(Tags=[{"Key": "owner@team", "Value": "v"}]),
+                                     error_type_is("ValidationException")),
+    "description-max-off-by-one-low": Probe(create(SnapshotDescription="d" * 255),
+                                            error_type_is("ValidationException")),
+    "unknown-member-500": Probe(create(Extra="x"), status_is(500)),
+    "astral-connection-drop": Probe(unanswered(create(SnapshotDescription="snapshot \U0001F600")),
+                                    lambda a: isinstance(a[0], requests.ConnectionError)),
+    # Faults that only break SHOULD rules.
+    "foreign-content-type-serialization-error": Probe(
+        create_with(headers={"Content-Type": "application/json"}), error_type_is("SerializationException")),
+    "plain-json-content-type": Probe(create(), lambda a: a[0].headers["Content-Type"] == "application/json"),
+    "request-id-missing": Probe(create(), lambda a: "x-amzn-RequestId" not in a[0].headers),
 }
 
 
-def test_the_registry_holds_exactly_the_contracts_faults() -> None:
-    assert list(FAULTS) == list(CONTRACT_FAULTS)
+def test_the_registry_holds_the_contracts_faults_first_in_order() -> None:
+    assert list(FAULTS)[:len(CONTRACT_FAULTS)] == list(CONTRACT_FAULTS)
 
 
 def test_every_registered_fault_has_a_probe() -> None:
-    assert set(PROBES) == set(FAULTS)
+    assert set(PROBES) == set(ALL_FAULTS)
 
 
-def test_every_fault_names_a_rule_of_the_rulebook() -> None:
+def test_every_fault_names_a_rule_of_the_rulebook_of_the_severity_it_proves() -> None:
     rules = pytest.importorskip("conformance.rules")
-    assert {f.rule for f in FAULTS.values()} <= set(rules.RULES)
+    for fault in ALL_FAULTS.values():
+        expected = "SHOULD" if fault.name in WARNING_FAULTS else "MUST"
+        assert rules.RULES[fault.rule].severity == expected, fault.name
 
 
-@pytest.mark.parametrize("name", sorted(FAULTS))
+def test_a_fault_name_is_in_one_registry_only() -> None:
+    assert not set(FAULTS) & set(WARNING_FAULTS)
+    assert list(ALL_FAULTS) == [*FAULTS, *WARNING_FAULTS]
+
+
+@pytest.mark.parametrize("name", sorted(ALL_FAULTS))
 def test_each_fault_shows_its_deviation_when_injected(name: str, post_to: Post) -> None:
     with ReferenceEndpoint(faults=[name]) as endpoint:
         answers = PROBES[name].send(endpoint, post_to)
-    assert PROBES[name].deviant(answers), [(a.status_code, a.headers, a.text) for a in answers]
+    assert PROBES[name].deviant(answers), shown(answers)
 
 
-@pytest.mark.parametrize("name", sorted(FAULTS))
+@pytest.mark.parametrize("name", sorted(ALL_FAULTS))
 def test_the_clean_endpoint_does_not_show_the_faults_deviation(
         name: str, reference_endpoint: ReferenceEndpoint, post_to: Post) -> None:
     answers = PROBES[name].send(reference_endpoint, post_to)
-    assert not PROBES[name].deviant(answers), [(a.status_code, a.text) for a in answers]
+    assert not PROBES[name].deviant(answers), shown(answers)
 
 
 def test_list_faults_prints_every_fault_with_a_description(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["serve", "--list-faults"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) >= 15 and len(lines) == len(FAULTS)
-    for line, fault in zip(lines, FAULTS.values(), strict=True):
+    assert len(lines) >= 15 and len(lines) == len(ALL_FAULTS)
+    for line, fault in zip(lines, ALL_FAULTS.values(), strict=True):
         assert line.split()[0] == fault.name and fault.description in line
 
 
 def test_an_unknown_fault_is_a_usage_error_listing_the_valid_ones(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(UsageError) as caught:
         FaultSet(["no-such-fault"])
-    assert "no-such-fault" in str(caught.value) and all(name in str(caught.value) for name in FAULTS)
+    assert "no-such-fault" in str(caught.value) and all(name in str(caught.value) for name in ALL_FAULTS)
     assert cli.main(["serve", "--fault", "no-such-fault"]) == 2
     assert "valid faults" in capsys.readouterr().err
 
@@ -182,6 +277,6 @@ def test_asking_for_an_unregistered_fault_at_a_decision_point_is_a_bug() -> None
 
 def test_schema_edits_of_faults_leave_the_committed_schemas_untouched() -> None:
     before = json.dumps(schemas.load_all(), sort_keys=True)
-    RequestValidator(faults=FaultSet(FAULTS))
+    RequestValidator(faults=FaultSet(ALL_FAULTS))
     assert json.dumps(schemas.load_all(), sort_keys=True) == before
     assert schemas.errors("CreateSnapshotRequest", {"VolumeARN": "x" * 10, "SnapshotDescription": ""})

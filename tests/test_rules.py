@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conformance import faults as fault_registry
 from conformance import rules
 from conformance.model import ANY_TYPE
 from conformance.rules import FAULTS, RULES, Rule, render_conformance_md, sanitize_error_type
@@ -49,17 +50,39 @@ def test_every_rule_is_complete_and_cites_a_source(rule: Rule):
     assert bool(rule.allowed) == case_rule
 
 
-def test_every_fault_of_the_reference_endpoint_names_a_registered_rule():
-    assert len(FAULTS) == 27
+# MUST rules that no fault of the reference endpoint can prove, each with the reason.
+# Keep this empty: a rule without a fault that breaks it is a check nobody has seen fail.
+UNPROVABLE_MUST_RULES: dict[str, str] = {}
+
+
+def test_the_rulebook_takes_each_faults_rule_from_the_fault_registry():
+    assert FAULTS == {f.name: f.rule for f in fault_registry.ALL_FAULTS.values()}
     for fault, rule_id in FAULTS.items():
         assert rule_id in RULES, fault
         assert fault in rules.rule_faults(rule_id)
 
 
+@pytest.mark.parametrize("rule", [r for r in RULES.values() if r.severity == "MUST"], ids=lambda r: r.id)
+def test_every_must_rule_is_proved_by_a_fault_that_fails_the_run(rule: Rule):
+    proving = [f.name for f in fault_registry.FAULTS.values() if f.rule == rule.id]
+    if rule.id in UNPROVABLE_MUST_RULES:
+        assert not proving, f"{rule.id} has a fault now: drop it from UNPROVABLE_MUST_RULES"
+        return
+    assert proving, f"{rule.id}: add a fault to conformance.faults.FAULTS that this rule catches"
+    assert rule.fault == proving[0]
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES.values() if r.severity == "SHOULD"], ids=lambda r: r.id)
+def test_every_should_rule_is_proved_by_a_fault_that_only_warns(rule: Rule):
+    proving = [f.name for f in fault_registry.WARNING_FAULTS.values() if f.rule == rule.id]
+    assert proving and rule.fault == proving[0]
+    assert not [f for f in fault_registry.FAULTS.values() if f.rule == rule.id]   # those must exit 1
+
+
 def test_a_rule_names_the_first_of_its_faults():
     assert RULES["accept.unicode"].fault == "tag-key-ascii-only"
     assert rules.rule_faults("accept.unicode") == ("tag-key-ascii-only", "length-in-bytes")
-    assert RULES["envelope.method"].fault is None
+    assert RULES["envelope.method"].fault == "method-ignored"
 
 
 @pytest.mark.parametrize("rule_id", [r for r in RULES if r.startswith("validation.")])
