@@ -22,7 +22,10 @@ Emulator choices where AWS is not documented (each disputed or unobservable):
   * an HTTP request too broken to reach the application (bad request line, bad version,
     oversized headers) gets a 4xx JSON SerializationException instead of http.server's HTML.
 
-Faults (:mod:`conformance.faults`) are consulted where they change a decision.
+Faults (:mod:`conformance.faults`) are consulted where they change a decision: routing, the
+Content-Type, SigV4, body parsing, a screen before validation (null and unknown members, tag
+count), the schemas' constraints, the store, and the answer's headers; "astral-connection-drop"
+makes the HTTP handler close the connection without any answer.
 """
 
 from __future__ import annotations
