@@ -54,3 +54,22 @@ def post_to():  # type: ignore[no-untyped-def]
 
     yield post
     session.close()
+
+
+# --- every report.json written during the tests is checked against schemas/report.schema.json ----
+@pytest.fixture(scope="session", autouse=True)
+def reports_checked_against_their_schema():  # type: ignore[no-untyped-def]
+    """Set SGW_CONFORMANCE_CHECK_REPORTS=1 for the session (subprocesses inherit it): then
+    conformance.reporting.write_reports validates each report.json it writes and raises
+    ReportSchemaError (a failing test) if the report breaks the schema."""
+    import os
+
+    from conformance import reporting
+
+    before = os.environ.get(reporting.CHECK_ENV)
+    os.environ[reporting.CHECK_ENV] = "1"
+    yield
+    if before is None:
+        os.environ.pop(reporting.CHECK_ENV, None)
+    else:
+        os.environ[reporting.CHECK_ENV] = before
