@@ -1,9 +1,15 @@
-"""Reports of a run: ``report.json`` and ``junit.xml`` in the run's report directory.
+"""Reports of a run: ``report.json``, ``junit.xml`` and ``report.html`` in the run's report directory.
 
 ``report.json`` holds the verdict, the run's parameters and every rule with its status and
-its failures; each failure carries the request and response as evidence (bodies truncated)
-and the case spec needed to re-send it later (``case_to_spec`` / ``case_from_spec``).
+its failures; each failure carries the request and response as evidence (bodies truncated),
+the case spec needed to re-send it later (``case_to_spec`` / ``case_from_spec``) and the
+``sgw-conformance replay`` command that does so.  It is described by
+``schemas/report.schema.json`` (:func:`report_errors`; with the environment variable
+``SGW_CONFORMANCE_CHECK_REPORTS=1`` every report written is validated, as the tests do).
 ``junit.xml`` has one testcase per rule so that CI systems can show the run.
+``report.html`` is one self-contained page for people (inline CSS, no script, no external
+asset), rendered from the redacted report.json data by ``templates/report.html.j2`` with
+autoescaping on.  The reports are written once, at the end of the run.
 
 Secrets never reach a file: the transport redacts what it records, and as a defence in depth
 every text written here (and everything the runner prints) goes through a :class:`Redactor`
@@ -16,10 +22,12 @@ import base64
 import json
 import os
 import re
+import shlex
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -29,10 +37,17 @@ from conformance.checks import RuleResult
 from conformance.model import Case, Exchange, Failure, Outcome
 
 if TYPE_CHECKING:
+    from conformance.baseline import Comparison
     from conformance.runner import RunResult
 
 REPORT_JSON = "report.json"
 JUNIT_XML = "junit.xml"
+REPORT_HTML = "report.html"
+REPORT_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "report.schema.json"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+CHECK_ENV = "SGW_CONFORMANCE_CHECK_REPORTS"   # "1": validate every report.json written (tests)
+REPORT_STATUSES = ("fail", "known", "warn", "disputed", "pass", "untested")   # worst first
+HTML_FAILURES_PER_RULE = 10   # failures shown in full per rule on the page (all are in report.json)
 REPORTS_ROOT = Path("reports")
 LATEST = "latest"
 BODY_LIMIT = 4096          # characters of a request/response body kept in a report
@@ -134,11 +149,22 @@ def exchange_evidence(exchange: Exchange) -> dict[str, Any]:
     return evidence
 
 
-def replay_command(report_dir: Path, case_id: str) -> str:
-    return f"{TOOL} replay {report_dir} {case_id}"
+def replay_command(report_dir: Path, case_id: str, live: bool = False) -> str:
+    """The command that re-sends a recorded case (absolute path: it works from any directory).
+
+    ``live``: the run's endpoint is not loopback, and replay refuses one without --allow-live.
+    """
+    parts = [TOOL, "replay", os.path.abspath(report_dir), case_id, *(["--allow-live"] if live else [])]
+    return " ".join(shlex.quote(str(p)) for p in parts)
 
 
-def failure_entry(failure: Failure, report_dir: Path) -> dict[str, Any]:
+def is_live(result: RunResult) -> bool:
+    from conformance.runner import is_loopback_host
+    return not result.embedded and not is_loopback_host(urlsplit(result.endpoint).hostname or "")
+
+
+def failure_entry(failure: Failure, report_dir: Path, live: bool = False,
+                  comparison: Comparison | None = None) -> dict[str, Any]:
     exchange = failure.exchange
     entry: dict[str, Any] = {"case_id": failure.case_id,
                              "signature": exchange.case.signature if exchange else None,
@@ -146,22 +172,27 @@ def failure_entry(failure: Failure, report_dir: Path) -> dict[str, Any]:
     if exchange is not None:
         entry.update(exchange_evidence(exchange))
         entry["case"] = case_to_spec(exchange.case)
-    entry["replay"] = replay_command(report_dir, failure.case_id)
-    entry.update(failure.extra)
+    entry["replay"] = replay_command(report_dir, failure.case_id, live)
+    if comparison is not None:
+        from conformance.baseline import failure_key
+        entry["baseline"] = "known" if comparison.accepted(failure_key(failure)) else "new"
+    if failure.extra:
+        entry["extra"] = dict(failure.extra)
     return entry
 
 
-def rule_entry(result: RuleResult, report_dir: Path) -> dict[str, Any]:
+def rule_entry(result: RuleResult, report_dir: Path, status: str | None = None, live: bool = False,
+               comparison: Comparison | None = None) -> dict[str, Any]:
     rule, tally = result.rule, result.tally
     return {
         "id": rule.id, "area": rule.area, "severity": rule.severity, "statement": rule.statement,
-        "source": rule.source, "fault": rule.fault, "status": result.status, "cases": tally.cases,
-        "failure_count": tally.failure_count,
+        "source": rule.source, "fault": rule.fault, "status": status or result.status,
+        "cases": tally.cases, "failure_count": tally.failure_count,
         "failures_omitted": tally.failure_count - len(tally.failures),
         "disputed": sorted(tally.disputes) or ([rule.disputed] if rule.disputed else []),
         "answers": dict(tally.answers.most_common()),
         "alternative_answers": dict(tally.alternatives.most_common()),
-        "failures": [failure_entry(f, report_dir) for f in tally.failures],
+        "failures": [failure_entry(f, report_dir, live, comparison) for f in tally.failures],
     }
 
 
@@ -172,6 +203,8 @@ def iso(when: datetime) -> str:
 def build_report(result: RunResult, report_dir: Path) -> dict[str, Any]:
     board = result.scoreboard
     results = board.results()
+    statuses = result.statuses()
+    live = is_live(result)
     return {
         "tool": {"name": TOOL, "version": __version__},
         "verdict": "fail" if result.exit_code == 1 else "pass",
@@ -190,10 +223,11 @@ def build_report(result: RunResult, report_dir: Path) -> dict[str, Any]:
         "requests_sent": result.requests_sent,
         "cases_skipped": dict(board.skipped),
         "stopped_early": result.stopped,
-        "summary": {status: sum(1 for r in results if r.status == status)
-                    for status in ("pass", "fail", "warn", "disputed", "untested")},
-        "failing_rules": board.failing_rules(),
-        "rules": [rule_entry(r, report_dir) for r in results],
+        "summary": {status: sum(1 for r in results if statuses[r.rule.id] == status)
+                    for status in ("pass", "fail", "warn", "disputed", "untested", "known")},
+        "failing_rules": result.failing_rules(),
+        "baseline": result.baseline.to_json() if result.baseline is not None else None,
+        "rules": [rule_entry(r, report_dir, statuses[r.rule.id], live, result.baseline) for r in results],
     }
 
 
@@ -217,10 +251,11 @@ def _failure_text(result: RuleResult) -> str:
 
 def build_junit(result: RunResult) -> ET.Element:
     results = result.scoreboard.results()
+    statuses = result.statuses()
     suite = ET.Element("testsuite", {
         "name": TOOL, "tests": str(len(results)),
-        "failures": str(sum(r.status == "fail" for r in results)),
-        "skipped": str(sum(r.status == "untested" for r in results)),
+        "failures": str(sum(statuses[r.rule.id] == "fail" for r in results)),
+        "skipped": str(sum(statuses[r.rule.id] in ("untested", "known") for r in results)),
         "errors": "0", "time": f"{result.duration_s:.3f}", "timestamp": iso(result.started_at),
         "hostname": urlsplit(result.endpoint).hostname or "",
     })
@@ -231,8 +266,12 @@ def build_junit(result: RunResult) -> ET.Element:
         case = ET.SubElement(suite, "testcase", {"classname": f"{TOOL}.{r.rule.area}", "name": r.rule.id,
                                                  "time": "0"})
         first = r.tally.failures[0].reason if r.tally.failures else ""
-        if r.status == "fail":
+        if statuses[r.rule.id] == "fail":
             node = ET.SubElement(case, "failure", {"message": _xml_text(first), "type": r.rule.severity})
+            node.text = _xml_text(_failure_text(r))
+        elif statuses[r.rule.id] == "known":
+            message = _xml_text(f"known failure (baseline): {first}")
+            node = ET.SubElement(case, "skipped", {"message": message})
             node.text = _xml_text(_failure_text(r))
         elif r.status == "untested":
             ET.SubElement(case, "skipped", {"message": "no case exercised this rule"})
@@ -272,12 +311,74 @@ def update_latest(report_dir: Path) -> Path:
     return link
 
 
+class ReportSchemaError(Exception):
+    """A report.json that breaks schemas/report.schema.json (a bug of ours; checked in the tests)."""
+
+
+@lru_cache(maxsize=1)
+def report_schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(REPORT_SCHEMA.read_text("utf-8"))
+    return loaded
+
+
+def report_errors(report: Any) -> list[str]:
+    """Every way ``report`` breaks schemas/report.schema.json (empty: it is valid)."""
+    from jsonschema import Draft202012Validator
+    validator = Draft202012Validator(report_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message[:300]}"
+            for e in sorted(validator.iter_errors(report), key=lambda e: list(e.absolute_path))]
+
+
+def check_report(report: Any, where: Path | str = REPORT_JSON) -> None:
+    errors = report_errors(report)
+    if errors:
+        raise ReportSchemaError(f"{where} breaks {REPORT_SCHEMA.name}: " + "; ".join(errors[:5]))
+
+
 def write_reports(result: RunResult, report_dir: Path, redact: Redactor) -> dict[str, Path]:
-    """Write report.json and junit.xml (both redacted); the paths written."""
+    """Write report.json, junit.xml and report.html (all redacted); the paths written."""
     report_dir.mkdir(parents=True, exist_ok=True)
-    paths = {"json": report_dir / REPORT_JSON, "junit": report_dir / JUNIT_XML}
-    report = build_report(result, report_dir)
-    paths["json"].write_text(redact(json.dumps(report, indent=2, ensure_ascii=False)) + "\n", "utf-8")
+    paths = {"json": report_dir / REPORT_JSON, "junit": report_dir / JUNIT_XML,
+             "html": report_dir / REPORT_HTML}
+    text = redact(json.dumps(build_report(result, report_dir), indent=2, ensure_ascii=False))
+    paths["json"].write_text(text + "\n", "utf-8", errors="replace")
     xml = ET.tostring(build_junit(result), encoding="unicode", xml_declaration=True)
     paths["junit"].write_text(redact(xml) + "\n", "utf-8")
+    report = json.loads(text)             # the page shows exactly what report.json says, redacted
+    paths["html"].write_text(redact(render_html(report)), "utf-8", errors="replace")
+    if os.environ.get(CHECK_ENV) == "1":
+        check_report(report, paths["json"])
     return paths
+
+
+# --- report.html --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _template() -> Any:
+    import jinja2
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("report.html.j2")
+
+
+def _area_order() -> list[str]:
+    from conformance.rules import AREAS
+    return list(AREAS)
+
+
+def html_context(report: dict[str, Any]) -> dict[str, Any]:
+    """What the page needs beyond report.json: rules by area, failing rules worst first."""
+    rules = report["rules"]
+    areas = _area_order() + sorted({r["area"] for r in rules} - set(_area_order()))
+    by_area = [(area, [r for r in rules if r["area"] == area]) for area in areas]
+    rank = {status: i for i, status in enumerate(REPORT_STATUSES)}
+    failing = sorted((r for r in rules if r["failures"] or r["failure_count"]),
+                     key=lambda r: (rank.get(r["status"], len(rank)), r["severity"] != "MUST"))
+    return {"r": report, "by_area": [(a, rs) for a, rs in by_area if rs], "failing": failing,
+            "per_rule": HTML_FAILURES_PER_RULE, "statuses": REPORT_STATUSES}
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """The self-contained page of a report (autoescaped: endpoint answers are hostile text)."""
+    rendered: str = _template().render(**html_context(report))
+    return rendered

@@ -10,10 +10,14 @@ without ``--allow-live``, and cases that could create a billable snapshot are ca
 2. generates the profile's cases (deterministic for a seed; ``ci`` uses seed 0 by default),
 3. sends them (one keep-alive Transport per worker thread) and checks each answer as it comes,
    stopping early on a run of transport failures (a circuit breaker; the rest are skipped),
-4. prints a table of rules and writes report.json and junit.xml.
+4. judges the failures against a baseline, if one is given (``--baseline FILE``: listed failures
+   are ``known`` and do not fail the run; ``--update-baseline`` rewrites FILE, see
+   :mod:`conformance.baseline`),
+5. prints a table of rules and writes report.json, junit.xml and report.html (the path of the
+   HTML report is the last line printed).
 
-Exit 0: every MUST rule holds; 1: some MUST rule failed; 2: usage, configuration, or an
-endpoint that cannot be reached at first contact.
+Exit 0: every MUST rule holds (or fails only as the baseline expects); 1: some MUST rule failed;
+2: usage, configuration, or an endpoint that cannot be reached at first contact.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import shutil
 import sys
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -36,8 +40,9 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
+from conformance import baseline as baselines
 from conformance import reporting
-from conformance.checks import STATUSES, Scoreboard
+from conformance.checks import STATUSES, RuleResult, Scoreboard
 from conformance.errors import UsageError
 from conformance.model import Case, Credentials, Exchange
 
@@ -68,6 +73,8 @@ class RunConfig:
     timeout: float = DEFAULT_TIMEOUT_S
     faults: tuple[str, ...] = ()          # embedded endpoint only (tests, demonstrations)
     credentials: Credentials | None = None  # None: the environment (external endpoints)
+    baseline: Path | None = None          # known failures (conformance.baseline)
+    update_baseline: bool = False         # rewrite ``baseline`` with this run's failures
 
 
 @dataclass
@@ -93,10 +100,27 @@ class RunResult:
     exit_code: int = 0
     report_paths: dict[str, Path] = field(default_factory=dict)
     credentials: Credentials | None = field(default=None, repr=False)   # for redaction only
+    baseline: baselines.Comparison | None = None
 
     @property
     def verdict(self) -> str:
         return "fail" if self.exit_code == 1 else "pass"
+
+    def status_of(self, result: RuleResult) -> str:
+        """The rule's status in this run: the scoreboard's, or ``known`` when the baseline expects it."""
+        if self.baseline is None:
+            return result.status
+        return self.baseline.rule_status(result.rule.id, result.status)
+
+    def statuses(self) -> dict[str, str]:
+        return {r.rule.id: self.status_of(r) for r in self.scoreboard.results()}
+
+    def failing_rules(self) -> list[str]:
+        """MUST rules that fail the run (known failures aside)."""
+        return [rid for rid, status in self.statuses().items() if status == "fail"]
+
+    def counts(self) -> Counter[str]:
+        return Counter(self.statuses().values())
 
 
 # --- safety: judged from the URL alone ---------------------------------------------------------
@@ -400,8 +424,14 @@ def _generate(volume_arn: str, region: str, profile: str, seed: int, missing: st
 
 
 def run_suite(config: RunConfig, progress_stream: TextIO | None = None) -> RunResult:
-    """The whole run (no printing besides the progress bar); UsageError for exit-2 conditions."""
+    """The whole run (no printing besides the progress bar); UsageError for exit-2 conditions.
+
+    With ``config.baseline`` the verdict is judged against it; with ``update_baseline`` every
+    failure of this run is accepted (the caller writes ``result.baseline.written`` to the file).
+    """
     validate(config)
+    known_failures = (baselines.load(config.baseline, missing_ok=config.update_baseline)
+                      if config.baseline is not None else None)
     started, t0 = datetime.now(UTC), time.perf_counter()
     with open_target(config) as target:
         max_accepted = config.max_snapshots
@@ -417,7 +447,7 @@ def run_suite(config: RunConfig, progress_stream: TextIO | None = None) -> RunRe
                 volume_arn, known = discover_volume(pool, target.url)
             cases = generate(volume_arn, target.region, config.profile, config.seed,
                              missing_volume_arn(volume_arn, known))
-            board = Scoreboard()
+            board = baselines.KeyedScoreboard()
             to_send = plan(cases, max_accepted, board)
             bar = Progress(len(to_send), progress_stream)
             run = Execution(board, max_accepted, (lambda _e: bar.update(
@@ -434,13 +464,25 @@ def run_suite(config: RunConfig, progress_stream: TextIO | None = None) -> RunRe
             send_s = time.perf_counter() - t_send
         finally:
             pool.close()
-        return RunResult(
+        result = RunResult(
             endpoint=target.url, embedded=target.embedded is not None,
             faults=tuple(sorted(config.faults)), region=target.region, volume_arn=volume_arn,
             profile=config.profile, seed=config.seed, workers=config.workers, started_at=started,
             duration_s=time.perf_counter() - t0, cases_generated=len(cases), requests_sent=run.sent,
             scoreboard=board, exchanges=run.exchanges, stopped=run.stopped, send_duration_s=send_s,
-            exit_code=1 if board.must_failed() else 0, credentials=target.credentials)
+            credentials=target.credentials)
+    if config.baseline is not None and known_failures is not None:
+        result.baseline = compare_with_baseline(result, board, config.baseline, known_failures,
+                                                config.update_baseline)
+    result.exit_code = 1 if result.failing_rules() else 0
+    return result
+
+
+def compare_with_baseline(result: RunResult, board: baselines.KeyedScoreboard, path: Path,
+                          entries: frozenset[baselines.Key], update: bool) -> baselines.Comparison:
+    checked = [r.rule.id for r in board.results() if r.tally.cases]
+    answered = [e.case.signature for e in result.exchanges if e.response is not None]
+    return baselines.compare(path, entries, board.failure_keys, checked, answered, update)
 
 
 def validate(config: RunConfig) -> None:
@@ -452,30 +494,58 @@ def validate(config: RunConfig) -> None:
         raise UsageError("--timeout must be positive")
     if config.max_snapshots is not None and config.max_snapshots < 0:
         raise UsageError("--max-snapshots must be 0 or more")
+    if config.update_baseline and config.baseline is None:
+        raise UsageError("--update-baseline needs --baseline FILE (the file to write)")
     if config.endpoint is not None:   # safety first: judged before anything else happens
         check_endpoint(config.endpoint, config.allow_live)
 
 
 # --- the terminal table -----------------------------------------------------------------------------
 
+def _fit(line: str, width: int) -> str:
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
 def table(result: RunResult, width: int = 160) -> str:
     """One line per rule: status, severity, cases, id, and the first failure."""
     lines = [f"{'status':<9}{'sev':<7}{'cases':>6}  {'rule':<44} first failure"]
+    fixed = Counter(rule for rule, _ in result.baseline.fixed) if result.baseline else Counter()
     for r in result.scoreboard.results():
-        first = ""
+        status, first = result.status_of(r), ""
         if r.tally.failures:
             f = r.tally.failures[0]
             first = f"{f.case_id}: {f.reason}"
+            if status == "known":
+                first = f"known (baseline): {first}"
         elif r.status == "disputed":
             first = "accepted disputed answers: " + ", ".join(r.tally.alternatives)
-        line = f"{r.status.upper():<9}{r.rule.severity:<7}{r.tally.cases:>6}  {r.rule.id:<44} {first}"
-        lines.append(line if len(line) <= width else line[: width - 3] + "...")
+        elif fixed[r.rule.id]:
+            first = f"fixed since the baseline ({fixed[r.rule.id]} entries)"
+        line = f"{status.upper():<9}{r.rule.severity:<7}{r.tally.cases:>6}  {r.rule.id:<44} {first}"
+        lines.append(_fit(line, width))
     return "\n".join(lines)
 
 
+def baseline_lines(result: RunResult, width: int = 160) -> list[str]:
+    """What the baseline made of the run: new failures, fixed and unseen entries, the update."""
+    cmp = result.baseline
+    if cmp is None:
+        return []
+    head = (f"baseline {cmp.path}: {sum(cmp.known.values())} known failures "
+            f"({len(cmp.known)} entries), {len(cmp.new)} new, {len(cmp.fixed)} fixed, "
+            f"{len(cmp.unseen)} not checked by this run")
+    lines = [head]
+    for label, keys in (("NEW", sorted(cmp.new)), ("FIXED", cmp.fixed)):
+        lines += [_fit(f"  {label:<6} {rule} [{signature}]", width) for rule, signature in keys]
+    if cmp.updated:
+        lines.append(f"baseline {cmp.path} updated: {len(cmp.written)} entries "
+                     f"({len(cmp.new)} added, {len(cmp.fixed)} removed as fixed)")
+    return lines
+
+
 def summary_line(result: RunResult) -> str:
-    counts = result.scoreboard.counts()
-    parts = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
+    counts = result.counts()
+    parts = ", ".join(f"{counts[s]} {s}" for s in (*STATUSES, "known") if counts[s])
     skipped = sum(result.scoreboard.skipped.values())
     extra = f", {skipped} cases not sent" if skipped else ""
     return (f"{result.verdict.upper()}: {result.requests_sent} requests to {result.endpoint} in "
@@ -504,6 +574,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              f"{LIVE_MAX_SNAPSHOTS} on live)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
                         help=f"per-request timeout in seconds (default: {DEFAULT_TIMEOUT_S:g})")
+    parser.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="known failures (JSON): listed ones do not fail the run, new ones do, "
+                             "listed ones that now pass are reported as fixed")
+    parser.add_argument("--update-baseline", action="store_true",
+                        help="write this run's failures to the --baseline FILE (and exit 0)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME", help=argparse.SUPPRESS)
 
 
@@ -511,7 +586,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     return RunConfig(endpoint=args.endpoint, region=args.region, volume_arn=args.volume_arn,
                      profile=args.profile, seed=args.seed, workers=args.workers,
                      report_dir=args.report_dir, allow_live=args.allow_live,
-                     max_snapshots=args.max_snapshots, timeout=args.timeout, faults=tuple(args.fault))
+                     max_snapshots=args.max_snapshots, timeout=args.timeout, faults=tuple(args.fault),
+                     baseline=args.baseline, update_baseline=args.update_baseline)
 
 
 def secrets_of(*credentials: Credentials | None) -> list[str | None]:
@@ -536,15 +612,20 @@ def command(args: argparse.Namespace) -> int:
     default_dir = report_dir is None
     if report_dir is None:
         report_dir = reporting.default_report_dir(result.endpoint, result.started_at)
+    if result.baseline is not None and result.baseline.updated:
+        baselines.write(result.baseline.path, result.baseline.written)
     result.report_paths = reporting.write_reports(result, report_dir, redact)
     if default_dir:
         reporting.update_latest(report_dir)
     out = sys.stdout
     width = shutil.get_terminal_size((240, 24)).columns if out.isatty() else 240
     out.write(redact(table(result, width)) + "\n\n")
+    for line in baseline_lines(result, width):
+        out.write(redact(line) + "\n")
     if result.stopped:
         out.write(redact(f"stopped early: {result.stopped}") + "\n")
     out.write(redact(summary_line(result)) + "\n")
     out.write(f"report: {result.report_paths['json']}\n")
+    out.write(f"html report: {result.report_paths['html']}\n")
     out.flush()
     return result.exit_code

@@ -1,0 +1,241 @@
+"""``sgw-conformance replay REPORT_DIR CASE_ID``: send one recorded failure again and judge it.
+
+A curl line is useless for a SigV4 request (its signature expires within minutes), so replay
+rebuilds the case from the case spec that report.json keeps for every failure
+(:func:`conformance.reporting.case_from_spec`), signs it afresh with the current time, sends
+it with the :class:`~conformance.transport.Transport` and judges the new answer with the same
+checks as a run (:class:`~conformance.checks.Scoreboard`).
+
+Where it is sent:
+
+* ``--endpoint URL``: there (credentials from ``AWS_*`` as for ``run``; a non-loopback URL
+  needs ``--allow-live``) - the way to check a fix;
+* otherwise the report's endpoint, with the report's region; a run of the embedded reference
+  endpoint (whose port is gone) gets a new embedded endpoint with the faults the report records,
+  so the command printed in the report reproduces the failure as it is.
+
+A rule judged over the whole run (``state.snapshot-id-unique``) needs two answers to compare:
+its case is sent twice.  Exit 0: every rule the case failed now holds and no other MUST rule
+fails on the new answer; 1: something still fails; 2: usage error, unreadable report, unknown
+case id (a few valid ones are listed), or an endpoint that gives no answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from conformance import reporting, runner
+from conformance.checks import RUN_CHECKS, Scoreboard
+from conformance.errors import UsageError
+from conformance.model import Case, Exchange
+
+SHOWN_BODY = 2000          # characters of a body printed
+SHOWN_IDS = 8              # valid case ids listed when the one given is unknown
+ANSWERED = "transport.answered"
+
+
+@dataclass
+class Recorded:
+    """A failing case as the report recorded it: the case, and each rule it failed and why."""
+
+    case: Case
+    failures: list[dict[str, str]]     # {"rule", "severity", "reason"}
+
+
+# --- reading the report ---------------------------------------------------------------------
+
+def report_path(where: Path) -> Path:
+    return where if where.suffix == ".json" and not where.is_dir() else where / reporting.REPORT_JSON
+
+
+def load_report(where: Path) -> dict[str, Any]:
+    path = report_path(where)
+    try:
+        report = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"no report at {path} (REPORT_DIR is a directory written by `sgw-conformance "
+                         "run`)") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from None
+    if not isinstance(report, dict) or not isinstance(report.get("rules"), list):
+        raise UsageError(f"{path} is not a sgw-conformance report")
+    return report
+
+
+def failing_case_ids(report: dict[str, Any]) -> list[str]:
+    ids = {f["case_id"] for r in report["rules"] for f in r.get("failures", ()) if "case" in f}
+    return sorted(ids)
+
+
+def find_recorded(report: dict[str, Any], case_id: str, where: Path) -> Recorded:
+    """The case and every failure recorded for it; UsageError naming valid ids if there is none."""
+    spec: dict[str, Any] | None = None
+    failures: list[dict[str, str]] = []
+    for rule in report["rules"]:
+        for failure in rule.get("failures", ()):
+            if failure.get("case_id") == case_id and "case" in failure:
+                spec = spec or failure["case"]
+                failures.append({"rule": rule["id"], "severity": rule["severity"],
+                                 "reason": failure["reason"]})
+    if spec is None:
+        valid = failing_case_ids(report)
+        if not valid:
+            raise UsageError(f"{report_path(where)} records no failure to replay")
+        more = f", ... ({len(valid)} in all)" if len(valid) > SHOWN_IDS else ""
+        shown = ", ".join(valid[:SHOWN_IDS]) + more
+        raise UsageError(f"no recorded failure of case {case_id!r} in {report_path(where)}; "
+                         f"failing cases: {shown}")
+    try:
+        case = reporting.case_from_spec(spec)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UsageError(f"case {case_id} in {report_path(where)} cannot be rebuilt: {exc!r}") from None
+    return Recorded(case, failures)
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+def target_config(report: dict[str, Any], args: argparse.Namespace) -> runner.RunConfig:
+    """Where to send: --endpoint, else the report's endpoint (a new embedded one for an embedded run)."""
+    region = args.region or report.get("region")
+    if args.endpoint:
+        return runner.RunConfig(endpoint=args.endpoint, region=region, allow_live=args.allow_live,
+                                timeout=args.timeout)
+    if report.get("embedded"):
+        return runner.RunConfig(region=region, faults=tuple(report.get("faults") or ()), timeout=args.timeout)
+    return runner.RunConfig(endpoint=report["endpoint"], region=region, allow_live=args.allow_live,
+                            timeout=args.timeout)
+
+
+def copies(recorded: Recorded) -> list[Case]:
+    """The case to send: twice (distinct ids) when a run-level rule needs two answers to compare."""
+    case = recorded.case
+    if any(f["rule"] in RUN_CHECKS for f in recorded.failures):
+        return [replace(case, id=f"{case.id}-a"), replace(case, id=f"{case.id}-b")]
+    return [case]
+
+
+def send(config: runner.RunConfig, cases: list[Case]) -> tuple[runner.Target, list[Exchange]]:
+    from conformance.transport import Transport
+    with runner.open_target(config) as target:
+        with Transport(target.url, target.region, target.credentials, timeout=config.timeout,
+                       max_response_bytes=runner.MAX_RESPONSE_BYTES) as transport:
+            return target, [transport.send(case) for case in cases]
+
+
+# --- judging and showing ---------------------------------------------------------------------------
+
+@dataclass
+class Verdict:
+    held: list[str]                    # recorded rules that now hold
+    failing: dict[str, str]            # recorded rules still failing: reason
+    also: dict[str, str]               # other MUST rules failing on the new answer: reason
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failing or self.also else 0
+
+
+def judge(recorded: Recorded, exchanges: list[Exchange]) -> Verdict:
+    """The same checks as a run, over the new exchange(s)."""
+    board = Scoreboard()
+    for exchange in exchanges:
+        board.record(exchange)
+
+    def reason(rule_id: str) -> str:
+        tally = board.tallies[rule_id]
+        return tally.failures[0].reason if tally.failures else "failed"
+
+    rules = list(dict.fromkeys(f["rule"] for f in recorded.failures))
+    failing = {rid: reason(rid) for rid in rules if board.status(rid) in ("fail", "warn")}
+    held = [rid for rid in rules if rid not in failing]
+    also = {rid: reason(rid) for rid in board.failing_rules() if rid not in rules}
+    return Verdict(held, failing, also)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN_BODY else text[:SHOWN_BODY] + f"... ({len(text)} characters)"
+
+
+def describe_exchange(exchange: Exchange) -> list[str]:
+    req = exchange.request
+    lines = [f"request:  {req.method} {req.url}"]
+    lines += [f"  {name}: {value}" for name, value in req.headers.items()]
+    lines.append(f"  body: {_cut(req.body.decode('utf-8', 'replace')) or '(empty)'}")
+    resp = exchange.response
+    if resp is None:
+        return [*lines, f"response: none ({exchange.error or 'unknown transport error'})"]
+    lines.append(f"response: HTTP {resp.status}{' (cut off)' if resp.truncated else ''}")
+    lines += [f"  {name}: {value}" for name, value in resp.headers.items()]
+    lines.append(f"  body: {_cut(resp.body.decode('utf-8', 'replace')) or '(empty)'}")
+    return lines
+
+
+def where_sent(target: runner.Target) -> str:
+    text = f"{target.url} (region {target.region}"
+    if target.embedded is not None:
+        faults = sorted(target.embedded.faults.names)
+        text += ", a new embedded reference endpoint"
+        text += f" with faults {', '.join(faults)}" if faults else ""
+    return text + ")"
+
+
+def show(out: TextIO, recorded: Recorded, target: runner.Target, where: Path,
+         exchanges: list[Exchange], verdict: Verdict) -> None:
+    case = recorded.case
+    lines = [f"replaying case {case.id} [{case.signature}] of {report_path(where)}",
+             f"  sent to {where_sent(target)}"]
+    lines += [f"recorded: {f['rule']}: {f['reason']}" for f in recorded.failures]
+    for exchange in exchanges:
+        lines += describe_exchange(exchange)
+    lines += [f"HOLDS       {rid}" for rid in verdict.held]
+    lines += [f"STILL FAILS {rid}: {why}" for rid, why in verdict.failing.items()]
+    lines += [f"ALSO FAILS  {rid}: {why}" for rid, why in verdict.also.items()]
+    lines.append("result: " + ("the rule now holds" if verdict.exit_code == 0 else "still failing")
+                 + f" (exit {verdict.exit_code})")
+    out.write("\n".join(lines) + "\n")
+
+
+# --- the subcommand ---------------------------------------------------------------------------------
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("report_dir", type=Path, metavar="REPORT_DIR",
+                        help="a report directory written by `sgw-conformance run` (or its report.json)")
+    parser.add_argument("case_id", metavar="CASE_ID", help="a failing case of that report, e.g. c0052")
+    parser.add_argument("--endpoint", metavar="URL",
+                        help="send it here (e.g. your fixed build; default: the report's endpoint, or a new "
+                             "embedded reference endpoint with the report's faults)")
+    parser.add_argument("--region", metavar="R", help="signing region (default: the report's)")
+    parser.add_argument("--allow-live", action="store_true",
+                        help="allow an endpoint that is not loopback (the case may create a snapshot)")
+    parser.add_argument("--timeout", type=float, default=runner.DEFAULT_TIMEOUT_S, metavar="S",
+                        help=f"per-request timeout in seconds (default: {runner.DEFAULT_TIMEOUT_S:g})")
+
+
+def command(args: argparse.Namespace) -> int:
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    report = load_report(args.report_dir)
+    recorded = find_recorded(report, args.case_id, args.report_dir)
+    config = target_config(report, args)
+    redact = reporting.Redactor.for_secrets(runner.secrets_of())
+    try:
+        target, exchanges = send(config, copies(recorded))
+    except UsageError as exc:
+        raise UsageError(redact(str(exc))) from None
+    redact = reporting.Redactor.for_secrets(runner.secrets_of(target.credentials))
+    unanswered = next((e for e in exchanges if e.response is None), None)
+    if unanswered is not None and all(f["rule"] != ANSWERED for f in recorded.failures):
+        why = runner.one_line(unanswered.error or "no answer")
+        raise UsageError(redact(f"cannot reach {target.url}: {why}"))
+    verdict = judge(recorded, exchanges)
+    buffer = io.StringIO()
+    show(buffer, recorded, target, args.report_dir, exchanges, verdict)
+    sys.stdout.write(redact(buffer.getvalue()))
+    sys.stdout.flush()
+    return verdict.exit_code
