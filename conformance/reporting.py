@@ -89,6 +89,18 @@ class Redactor:
         return _SIGNATURE_RE.sub(_sub_signature, text)
 
 
+def redact_tree(value: Any, redact: Redactor) -> Any:
+    """Every string of a JSON-like value redacted (before it is escaped for JSON or HTML, where a
+    secret's escaped form could slip past the text-level pass)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {redact_tree(k, redact): redact_tree(v, redact) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_tree(v, redact) for v in value]
+    return value
+
+
 # --- case spec (for replay) -------------------------------------------------------------------
 
 def outcome_to_spec(outcome: Outcome) -> dict[str, Any]:
@@ -236,7 +248,7 @@ def build_report(result: RunResult, report_dir: Path) -> dict[str, Any]:
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _xml_text(text: str) -> str:
+def _xml_clean(text: str) -> str:
     return _XML_INVALID.sub("?", text)
 
 
@@ -249,7 +261,13 @@ def _failure_text(result: RuleResult) -> str:
     return "\n".join(lines)
 
 
-def build_junit(result: RunResult) -> ET.Element:
+def build_junit(result: RunResult, redact: Redactor | None = None) -> ET.Element:
+    """One testcase per rule; every text redacted before XML escaping when ``redact`` is given."""
+    scrub = redact or (lambda text: text)
+
+    def _xml_text(text: str) -> str:
+        return _xml_clean(scrub(text))
+
     results = result.scoreboard.results()
     statuses = result.statuses()
     suite = ET.Element("testsuite", {
@@ -340,11 +358,15 @@ def write_reports(result: RunResult, report_dir: Path, redact: Redactor) -> dict
     report_dir.mkdir(parents=True, exist_ok=True)
     paths = {"json": report_dir / REPORT_JSON, "junit": report_dir / JUNIT_XML,
              "html": report_dir / REPORT_HTML}
-    text = redact(json.dumps(build_report(result, report_dir), indent=2, ensure_ascii=False))
+    built = redact_tree(build_report(result, report_dir), redact)
+    text = redact(json.dumps(built, indent=2, ensure_ascii=False))
     paths["json"].write_text(text + "\n", "utf-8", errors="replace")
-    xml = ET.tostring(build_junit(result), encoding="unicode", xml_declaration=True)
+    xml = ET.tostring(build_junit(result, redact), encoding="unicode", xml_declaration=True)
     paths["junit"].write_text(redact(xml) + "\n", "utf-8")
-    report = json.loads(text)             # the page shows exactly what report.json says, redacted
+    try:
+        report = json.loads(text)         # the page shows exactly what report.json says, redacted
+    except ValueError:                    # a secret that spanned JSON syntax: the page is redacted below
+        report = built
     paths["html"].write_text(redact(render_html(report)), "utf-8", errors="replace")
     if os.environ.get(CHECK_ENV) == "1":
         check_report(report, paths["json"])

@@ -607,6 +607,11 @@ def command(args: argparse.Namespace) -> int:
         result = run_suite(config)
     except UsageError as exc:
         raise UsageError(redact(str(exc))) from None
+    return finish(config, result, sys.stdout)
+
+
+def finish(config: RunConfig, result: RunResult, out: TextIO) -> int:
+    """After the run: the baseline file (if updated), the reports, reports/latest, the terminal output."""
     redact = reporting.Redactor.for_secrets(secrets_of(config.credentials, result.credentials))
     report_dir = config.report_dir
     default_dir = report_dir is None
@@ -617,7 +622,6 @@ def command(args: argparse.Namespace) -> int:
     result.report_paths = reporting.write_reports(result, report_dir, redact)
     if default_dir:
         reporting.update_latest(report_dir)
-    out = sys.stdout
     width = shutil.get_terminal_size((240, 24)).columns if out.isatty() else 240
     out.write(redact(table(result, width)) + "\n\n")
     for line in baseline_lines(result, width):
