@@ -89,7 +89,7 @@ def _register_schemathesis_hooks() -> None:
         return json.loads(response.content)
 
     env = os.environ
-    schemathesis.auth.set_from_requests(AWSRequestsAuth(
+    schemathesis.auth.set_from_requests(AWSRequestsAuth(  # type: ignore[attr-defined]
         aws_access_key=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
         aws_host=env["SGW_BENCH_HOST"], aws_region=env["AWS_REGION"], aws_service="storagegateway"))
     volume_arn = os.environ["SGW_BENCH_VOLUME_ARN"]
@@ -193,13 +193,21 @@ def st_config() -> str:
     return "\n".join(lines)
 
 
-def run_schemathesis(endpoint: Any, work: Path, document: Path, seed: int, max_examples: int) -> ToolRun:
+@dataclass(frozen=True)
+class Options:
+    seed: int = 0
+    max_examples: int = 100                 # schemathesis: examples per operation (its default)
+    st_checks: tuple[str, ...] = ST_CHECKS
+
+
+def run_schemathesis(endpoint: Any, work: Path, document: Path, opts: Options) -> ToolRun:
     config = work / "schemathesis.toml"
     config.write_text(st_config(), "utf-8")
     report = work / "st-report.json"
     cmd = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run", str(document),
-           "--url", endpoint.url, "--checks", ",".join(ST_CHECKS), "--seed", str(seed), "--workers", "1",
-           "--max-examples", str(max_examples), "--generation-with-security-parameters", "false",
+           "--url", endpoint.url, "--checks", ",".join(opts.st_checks), "--seed", str(opts.seed),
+           "--workers", "1", "--max-examples", str(opts.max_examples),
+           "--generation-with-security-parameters", "false",
            "--output-sanitize", "true", "--no-color", "--report", "json", "--report-json-path", str(report)]
     env = {**_env(endpoint), "SCHEMATHESIS_HOOKS": "bench_vs_schemathesis", HOOKS_ROLE: "1",
            "SGW_BENCH_HOST": endpoint.url.split("://", 1)[1].rstrip("/"),
@@ -229,7 +237,7 @@ class Row:
     st: ToolRun
 
 
-def measure(names: Iterable[str], seed: int, max_examples: int, log: Callable[[str], None],
+def measure(names: Iterable[str], opts: Options, log: Callable[[str], None],
             keep: Path | None = None) -> list[Row]:
     """Both tools on each endpoint; logs and reports go to ``keep`` (kept) or a temporary directory."""
     from conformance import faults
@@ -248,8 +256,8 @@ def measure(names: Iterable[str], seed: int, max_examples: int, log: Callable[[s
                 work = Path(tmp) / name / tool
                 work.mkdir(parents=True, exist_ok=True)
                 with ReferenceEndpoint(faults=fault) as endpoint:
-                    runs[tool] = (run_ours(endpoint, work, seed) if tool == "ours"
-                                  else run_schemathesis(endpoint, work, document, seed, max_examples))
+                    runs[tool] = (run_ours(endpoint, work, opts.seed) if tool == "ours"
+                                  else run_schemathesis(endpoint, work, document, opts))
             rule = "" if name == "clean" else faults.FAULTS[name].rule
             rows.append(Row(name, rule, runs["ours"], runs["st"]))
             log(f"  {name}: ours {runs['ours'].verdict}, schemathesis {runs['st'].verdict}")
@@ -305,6 +313,8 @@ def main() -> int:
     parser.add_argument("--faults", help="comma-separated fault names (default: every fault)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-examples", type=int, default=100, help="schemathesis examples per operation")
+    parser.add_argument("--st-checks", default=",".join(ST_CHECKS),
+                        help="schemathesis checks (default: those that do not assume REST conventions)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="keep each run's logs and reports under DIR (they hold signed requests)")
     args = parser.parse_args()
@@ -318,10 +328,11 @@ def main() -> int:
         print("schemathesis is not installed: pip install 'sgw-conformance[bench]'", file=sys.stderr)
         return 2
     print(f"schemathesis {schemathesis.__version__}; endpoints: clean + {len(chosen)} fault(s); "
-          f"seed {args.seed}", file=sys.stderr)
+          f"seed {args.seed}; schemathesis checks: {args.st_checks}", file=sys.stderr)
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
-    rows = measure(["clean", *chosen], args.seed, args.max_examples, lambda s: print(s, file=sys.stderr),
+    opts = Options(args.seed, args.max_examples, tuple(args.st_checks.split(",")))
+    rows = measure(["clean", *chosen], opts, lambda s: print(s, file=sys.stderr),
                    args.keep)
     print(table(rows))
     print()
