@@ -1,0 +1,129 @@
+"""schemas/report.schema.json describes report.json exactly: real reports pass, broken ones do not.
+
+Every report.json written anywhere in the test session is also validated as it is written:
+tests/conftest.py sets SGW_CONFORMANCE_CHECK_REPORTS=1, and conformance.reporting.write_reports
+then raises ReportSchemaError for a report that breaks the schema.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from conformance import checks, reporting, runner
+from conformance.model import SIGNING_MODES
+from conformance.rules import AREAS, RULES, SEVERITIES
+
+FAULTS = ("description-max-off-by-one", "snapshot-id-repeated")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A failing run's report.json (a case failure with evidence and a run-level failure)."""
+    directory = tmp_path_factory.mktemp("schema")
+    result = runner.run_suite(runner.RunConfig(profile="quick", faults=FAULTS))
+    paths = reporting.write_reports(result, directory, reporting.Redactor())
+    loaded: dict[str, Any] = json.loads(paths["json"].read_text("utf-8"))
+    return loaded
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
+    schema = reporting.report_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+def test_the_report_of_a_failing_run_is_valid(report: dict[str, Any]) -> None:
+    assert report["verdict"] == "fail" and len(report["failing_rules"]) == 2
+    assert reporting.report_errors(report) == []
+
+
+def test_the_schema_enums_are_the_codes(report: dict[str, Any]) -> None:
+    defs = reporting.report_schema()["$defs"]
+    assert set(defs["status"]["enum"]) == {*checks.STATUSES, "known"}
+    assert defs["rule"]["properties"]["area"]["enum"] == list(AREAS)
+    assert defs["rule"]["properties"]["severity"]["enum"] == list(SEVERITIES)
+    assert defs["case"]["properties"]["signing"]["enum"] == list(SIGNING_MODES)
+    assert set(reporting.report_schema()["properties"]["summary"]["required"]) == {*checks.STATUSES, "known"}
+    assert reporting.report_schema()["properties"]["profile"]["enum"] == list(runner.PROFILES)
+
+
+def _first_failure(r: dict[str, Any]) -> dict[str, Any]:
+    failure: dict[str, Any] = next(f for rule in r["rules"] for f in rule["failures"] if "request" in f)
+    return failure
+
+
+BREAKAGES: dict[str, Callable[[dict[str, Any]], None]] = {
+    "verdict not pass/fail": lambda r: r.update(verdict="maybe"),
+    "exit code 2 in a report": lambda r: r.update(exit_code=2),
+    "no rules": lambda r: r.pop("rules"),
+    "an unknown top-level field": lambda r: r.update(surprise=True),
+    "seed as text": lambda r: r.update(seed="0"),
+    "started_at not UTC": lambda r: r.update(started_at="2024-01-02 03:04:05"),
+    "a rule status outside the enum": lambda r: r["rules"][0].update(status="broken"),
+    "a severity outside the enum": lambda r: r["rules"][0].update(severity="MAY"),
+    "an area outside the enum": lambda r: r["rules"][0].update(area="misc"),
+    "negative cases": lambda r: r["rules"][0].update(cases=-1),
+    "summary without known": lambda r: r["summary"].pop("known"),
+    "a failure without a reason": lambda r: _first_failure(r).pop("reason"),
+    "a failure without its replay command": lambda r: _first_failure(r).pop("replay"),
+    "a failure with a request but no case": lambda r: _first_failure(r).pop("case"),
+    "a header value that is a number": lambda r: _first_failure(r)["request"]["headers"].update(X=1),
+    "a response status of 42": lambda r: _first_failure(r)["response"].update(status=42),
+    "a signing mode outside the enum": lambda r: _first_failure(r)["case"].update(signing="magic"),
+    "a baseline tag outside the enum": lambda r: _first_failure(r).update(baseline="maybe"),
+    "a baseline without its lists": lambda r: r.update(baseline={"file": "b.json"}),
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_the_schema_rejects_a_broken_report(report: dict[str, Any], breakage: str) -> None:
+    broken = copy.deepcopy(report)
+    BREAKAGES[breakage](broken)
+    assert reporting.report_errors(broken), breakage
+
+
+def test_every_report_written_in_this_session_is_validated_as_it_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert os.environ.get(reporting.CHECK_ENV) == "1"      # set by tests/conftest.py for the session
+    real = reporting.build_report
+
+    def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        built = real(*args, **kwargs)
+        built["verdict"] = "maybe"
+        return built
+
+    monkeypatch.setattr(reporting, "build_report", broken)
+    result = runner.run_suite(runner.RunConfig(profile="quick", max_snapshots=0))
+    with pytest.raises(reporting.ReportSchemaError, match="verdict"):
+        reporting.write_reports(result, tmp_path, reporting.Redactor())
+
+
+def test_a_report_of_every_rule_status_and_a_baseline_is_valid(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    rule = "validation.SnapshotDescription.maxLength"
+    baseline.write_text(json.dumps({"format": 1, "entries": [
+        *({"rule": rule, "signature": f"SnapshotDescription/maxLength{tail}"}
+          for tail in ("+1", "+1/non-ascii", "/gen")),
+        {"rule": "validation.Tag.Key.maxLength", "signature": "no-such-signature"}]}))
+    faults = ("description-max-off-by-one", "tag-key-max-off-by-one")
+    config = runner.RunConfig(profile="quick", faults=faults, baseline=baseline)
+    result = runner.run_suite(config)
+    built = json.loads(reporting.write_reports(result, tmp_path / "run", reporting.Redactor())["json"]
+                       .read_text("utf-8"))
+    assert built["baseline"]["unseen"] and (built["summary"]["known"], built["summary"]["fail"]) == (1, 1)
+    assert {f.get("baseline") for r in built["rules"] for f in r["failures"]} >= {"known", "new"}
+    assert reporting.report_errors(built) == []
+
+
+def test_the_schema_knows_every_rule_of_the_registry_by_its_id_shape() -> None:
+    import re
+    pattern = reporting.report_schema()["$defs"]["rule"]["properties"]["id"]["pattern"]
+    assert all(re.search(pattern, rule_id) for rule_id in RULES)
