@@ -19,8 +19,10 @@ seed and profile give the same cases.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import string
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -28,7 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 import regex
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
@@ -237,28 +239,71 @@ def _ascii_only(alpha: Alphabet) -> Alphabet:
     return Alphabet(alpha.ascii, (), ())
 
 
-@lru_cache(maxsize=8)
-def _chars(alpha: Alphabet) -> st.SearchStrategy[str]:
-    """One character of ``alpha``: ASCII, other BMP and astral equally often (drawn by index)."""
-    parts = [st.sampled_from(p) for p in (alpha.ascii, alpha.bmp, alpha.astral) if p]
-    return st.one_of(*parts)
+# Characters are decoded from bytes that Hypothesis draws.  Hypothesis makes every character of
+# st.text / st.sampled_from a choice of its own (tens of microseconds each), but a st.binary of
+# any size one choice (well under a microsecond a byte).  The bytes are ordinary choices (seeded,
+# replayable; all-zero bytes, Hypothesis' simplest, decode to the first ASCII character).
+_BYTES_PER_CHAR = 4     # 1 byte picks the tier (ASCII, other BMP, astral: equally often), 3 the index
+_CHUNK = 16             # a longer string repeats a drawn chunk of at most this many characters
 
 
-@st.composite
-def _text(draw: Any, chars: st.SearchStrategy[str], lo: int, hi: int) -> str:
-    """A string of a drawn length in lo..hi: a short drawn chunk repeated (cheap at any length)."""
-    n = draw(st.integers(lo, hi))
-    if n == 0:
-        return ""
-    chunk = "".join(draw(st.lists(chars, min_size=1, max_size=min(n, 12))))
-    return (chunk * (n // len(chunk) + 1))[:n]
+def decode_chars(alpha: Alphabet, raw: bytes) -> str:
+    """One character of ``alpha`` per ``_BYTES_PER_CHAR`` bytes of ``raw``."""
+    tiers = [t for t in (alpha.ascii, alpha.bmp, alpha.astral) if t]
+    chars = []
+    for i in range(0, len(raw) - _BYTES_PER_CHAR + 1, _BYTES_PER_CHAR):
+        tier = tiers[raw[i] % len(tiers)]
+        chars.append(tier[int.from_bytes(raw[i + 1:i + _BYTES_PER_CHAR], "big") % len(tier)])
+    return "".join(chars)
+
+
+# Strategy objects are cached: Hypothesis checks each new one when it is first drawn from.
+@lru_cache(maxsize=1024)
+def _integers(lo: int, hi: int) -> st.SearchStrategy[int]:
+    return st.integers(lo, hi)
+
+
+@lru_cache(maxsize=1024)
+def _bytes(size: int) -> st.SearchStrategy[bytes]:
+    return st.binary(min_size=size, max_size=size)
+
+
+@lru_cache(maxsize=1024)
+def _char_run(alpha: Alphabet, n: int) -> st.SearchStrategy[str]:
+    """Exactly ``n`` characters of ``alpha``, drawn as one choice."""
+    return _bytes(n * _BYTES_PER_CHAR).map(lambda raw: decode_chars(alpha, raw))
+
+
+@lru_cache(maxsize=256)
+def _text(alpha: Alphabet, lo: int, hi: int) -> st.SearchStrategy[str]:
+    """A string of a drawn length in lo..hi: a drawn chunk of characters, repeated (cheap at any length)."""
+    @st.composite
+    def build(draw: Any) -> str:
+        n = draw(_integers(lo, hi))
+        if n == 0:
+            return ""
+        chunk = draw(_char_run(alpha, min(n, _CHUNK)))
+        return (chunk * (n // len(chunk) + 1))[:n]
+    return build()
+
+
+def _length(raw: bytes, lo: int, hi: int) -> int:
+    """A length in lo..hi from two drawn bytes, either end 1 time in 16 (ends matter, as in st.integers)."""
+    if raw[0] < 16:
+        return lo
+    if raw[0] >= 240:
+        return hi
+    return lo + int.from_bytes(raw[:2], "big") * (hi - lo + 1) // 65536
 
 
 def _fit_utf16(text: str, maximum: int) -> str:
     """Shorten ``text`` until its UTF-16 length is within ``maximum`` (avoids length disputes)."""
-    while utf16_len(text) > maximum and len(text) > 1:
-        text = text[:-1]
-    return text
+    excess = utf16_len(text) - maximum
+    end = len(text)
+    while excess > 0 and end > 1:
+        end -= 1
+        excess -= 2 if ord(text[end]) > 0xFFFF else 1
+    return text[:end]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -607,31 +652,32 @@ def boundary_cases(ctx: Context) -> list[Case]:
 # ---------------------------------------------------------------------------------------------
 # Hypothesis strategies
 # ---------------------------------------------------------------------------------------------
+# Strategies of cases may yield None: a candidate that missed its predicate after a few tries.
+# Cases are drawn in batches (see collect), and Hypothesis' own filter/assume would throw away the
+# whole batch for one miss; collect drops the Nones instead.
+_TRIES = 8
+
+
+def _such_that(strategy: st.SearchStrategy[Any], predicate: Any) -> st.SearchStrategy[Any]:
+    """The first of up to ``_TRIES`` draws of ``strategy`` that satisfies ``predicate``, else None."""
+    @st.composite
+    def first(draw: Any) -> Any:
+        for _ in range(_TRIES):
+            value = draw(strategy)
+            if predicate(value):
+                return value
+        return None
+    return first()
+
+
+@lru_cache(maxsize=16)
 def descriptions(lim: StringLimits) -> st.SearchStrategy[str]:
     """Valid descriptions of every length, with non-ASCII and astral characters (no length dispute)."""
-    return _text(_chars(description_alphabet()), lim.min, lim.max).map(lambda s: _fit_utf16(s, lim.max))
+    return _text(description_alphabet(), lim.min, lim.max).map(lambda s: _fit_utf16(s, lim.max))
 
 
 def _reserved_key(key: str) -> bool:
     return key.lower().startswith("aws:")   # AWS reserves this prefix for its own tags
-
-
-def tag_keys(lim: StringLimits) -> st.SearchStrategy[str]:
-    ok, _ = tag_alphabets(lim.pattern or "")
-    return (_text(_chars(ok), max(lim.min, 1), lim.max).map(lambda s: _fit_utf16(s, lim.max))
-            .filter(lambda s: not _reserved_key(s) and not pattern_disputed(s, lim)))
-
-
-def tag_values(lim: StringLimits) -> st.SearchStrategy[str]:
-    ok, _ = tag_alphabets(lim.pattern or "")
-    return (_text(_chars(ok), lim.min, lim.max).map(lambda s: _fit_utf16(s, lim.max))
-            .filter(lambda s: not pattern_disputed(s, lim)))
-
-
-@st.composite
-def _palette(draw: Any, alpha: Alphabet) -> str:
-    """A short drawn run of characters that tag strings of one request are cut from."""
-    return "".join(draw(st.lists(_chars(alpha), min_size=1, max_size=24)))
 
 
 def _cut(palette: str, offset: int, n: int) -> str:
@@ -647,44 +693,58 @@ def _unreserve(key: str) -> str:
     return "k" + key[1:] if _reserved_key(key) else key
 
 
-@st.composite
-def tag_lists(draw: Any, lims: Limits, lo: int = 0, hi: int | None = None) -> list[dict[str, str]]:
+_TAG_BYTES = 5      # per tag: key length (2 bytes), value length (2), offset into the palettes (1)
+
+
+@lru_cache(maxsize=16)
+def tag_lists(lims: Limits, lo: int = 0, hi: int | None = None) -> st.SearchStrategy[list[dict[str, str]]]:
     """Lists of valid tags with distinct keys, up to lo..hi long (hi defaults to the schema maximum).
 
-    Each tag costs three draws (key length, value length, offset into per-request palettes),
-    so even 50 tags of maximal length are cheap; lengths are still boundary-biased by Hypothesis.
+    Keys and values are cut from two drawn palettes (runs of allowed characters); the lengths and
+    offsets of all tags come from one drawn byte string, so 50 maximal tags cost five draws.
     """
     k, v = lims.key, lims.value
-    n = draw(st.integers(lo, lims.tags_max if hi is None else hi))
-    if n == 0:
-        return []
-    ok_k, _ = tag_alphabets(k.pattern or "")
-    ok_v, _ = tag_alphabets(v.pattern or "")
-    key_palette, value_palette = draw(_palette(ok_k)), draw(_palette(ok_v))
-    tags: list[dict[str, str]] = []
-    seen: set[str] = set()
-    for _ in range(n):
-        klen, vlen = draw(st.integers(max(k.min, 1), k.max)), draw(st.integers(v.min, v.max))
-        offset = draw(st.integers(0, 63))
-        key = _unreserve(_fit_utf16(_cut(key_palette, offset, klen), k.max))
-        value = _fit_utf16(_cut(value_palette, offset, vlen), v.max)
-        if key in seen or pattern_disputed(key, k) or pattern_disputed(value, v):
-            continue
-        seen.add(key)
-        tags.append({"Key": key, "Value": value})
-    return tags
+    key_palettes = _text(tag_alphabets(k.pattern or "")[0], 1, _CHUNK)
+    value_palettes = _text(tag_alphabets(v.pattern or "")[0], 1, _CHUNK)
+
+    @st.composite
+    def build(draw: Any) -> list[dict[str, str]]:
+        n = draw(_integers(lo, lims.tags_max if hi is None else hi))
+        if n == 0:
+            return []
+        key_palette, value_palette = draw(key_palettes), draw(value_palettes)
+        raw = draw(_bytes(n * _TAG_BYTES))
+        tags: list[dict[str, str]] = []
+        seen: set[str] = set()
+        for i in range(0, len(raw), _TAG_BYTES):
+            klen, vlen = _length(raw[i:i + 2], max(k.min, 1), k.max), _length(raw[i + 2:i + 4], v.min, v.max)
+            key = _unreserve(_fit_utf16(_cut(key_palette, raw[i + 4], klen), k.max))
+            value = _fit_utf16(_cut(value_palette, raw[i + 4], vlen), v.max)
+            if key in seen or pattern_disputed(key, k) or pattern_disputed(value, v):
+                continue
+            seen.add(key)
+            tags.append({"Key": key, "Value": value})
+        return tags
+    return build()
 
 
-@st.composite
-def valid_bodies(draw: Any, ctx: Context) -> dict[str, Any]:
-    tags = draw(st.sampled_from(("absent", "list", "list", "null")))
-    if tags == "null":      # only the null is on trial: an ASCII description
-        ascii_chars = _chars(_ascii_only(description_alphabet()))
-        return ctx.body(draw(_text(ascii_chars, 1, ctx.limits.description.max)), Tags=None)
-    body = ctx.body(draw(descriptions(ctx.limits.description)))
-    if tags == "list":
-        body["Tags"] = draw(tag_lists(ctx.limits))
-    return body
+_TAGS_MEMBER = st.sampled_from(("absent", "list", "list", "null"))
+
+
+def valid_bodies(ctx: Context) -> st.SearchStrategy[dict[str, Any]]:
+    lims = ctx.limits
+    ascii_descriptions = _text(_ascii_only(description_alphabet()), 1, lims.description.max)
+
+    @st.composite
+    def build(draw: Any) -> dict[str, Any]:
+        tags = draw(_TAGS_MEMBER)
+        if tags == "null":      # only the null is on trial: an ASCII description
+            return ctx.body(draw(ascii_descriptions), Tags=None)
+        body = ctx.body(draw(descriptions(lims.description)))
+        if tags == "list":
+            body["Tags"] = draw(tag_lists(lims))
+        return body
+    return build()
 
 
 def _valid_case(ctx: Context, body: dict[str, Any]) -> Case:
@@ -696,93 +756,106 @@ def _valid_case(ctx: Context, body: dict[str, Any]) -> Case:
 
 
 @st.composite
-def _with_one_bad_tag(draw: Any, ctx: Context, bad: st.SearchStrategy[dict[str, Any]]) -> list[Any]:
+def _with_one_bad_tag(draw: Any, ctx: Context,
+                      bad: st.SearchStrategy[dict[str, Any] | None]) -> list[Any] | None:
     tags: list[Any] = draw(tag_lists(ctx.limits, 0, min(5, ctx.limits.tags_max - 1)))
     broken = draw(bad)
+    if broken is None:
+        return None
     tags = [t for t in tags if t["Key"] != broken.get("Key")]
-    tags.insert(draw(st.integers(0, len(tags))), broken)
+    tags.insert(draw(_integers(0, len(tags))), broken)
     return tags
 
 
-def _bad_strings(lim: StringLimits, member: str) -> st.SearchStrategy[str]:
+def _bad_strings(lim: StringLimits, member: str) -> st.SearchStrategy[str | None]:
     """Strings of a valid length holding at least one character the pattern refuses."""
     ok, bad = tag_alphabets(lim.pattern or "")
 
     @st.composite
     def build(draw: Any) -> str:
-        hi = max(lim.max - 1, 1)
-        text = draw(_text(_chars(ok), 0, min(hi, 40)))
-        pos = draw(st.integers(0, len(text)))
-        text = text[:pos] + draw(_chars(bad)) + text[pos:]
-        return _fit_utf16(text, lim.max)
-    return build().filter(lambda s: len(s) >= max(lim.min, 1) and not java_valid(s, lim)
-                          and not pattern_disputed(s, lim) and not length_disputed(s, lim)
-                          and not botocore_disputed(member, s))
+        text = draw(_text(ok, 0, min(max(lim.max - 1, 1), 40)))
+        pos = draw(_integers(0, len(text)))
+        return _fit_utf16(text[:pos] + draw(_char_run(bad, 1)) + text[pos:], lim.max)
+    return _such_that(build(), lambda s: len(s) >= max(lim.min, 1) and not java_valid(s, lim)
+                      and not pattern_disputed(s, lim) and not length_disputed(s, lim)
+                      and not botocore_disputed(member, s))
 
 
-def _too_long(chars: st.SearchStrategy[str], lim: StringLimits, extra: int) -> st.SearchStrategy[str]:
-    return _text(chars, lim.max + 1, lim.max + extra)
+def _too_long(alpha: Alphabet, lim: StringLimits, extra: int) -> st.SearchStrategy[str]:
+    return _text(alpha, lim.max + 1, lim.max + extra)
 
 
-def _bad_tag_cases(ctx: Context) -> dict[str, st.SearchStrategy[Case]]:
+def _bad_tag_cases(ctx: Context) -> dict[str, st.SearchStrategy[Case | None]]:
     k, v = ctx.limits.key, ctx.limits.value
     ok_k, _ = tag_alphabets(k.pattern or "")
     ok_v, _ = tag_alphabets(v.pattern or "")
 
-    def tagged(rule_id: str, sig: str, bad: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[Case]:
-        return _with_one_bad_tag(ctx, bad).map(lambda tags: _tags_case(ctx, rule_id, sig, tags))
+    def tagged(rule_id: str, sig: str, member: str, other: dict[str, str],
+               bad: st.SearchStrategy[str | None]) -> st.SearchStrategy[Case | None]:
+        tags = _with_one_bad_tag(ctx, bad.map(lambda x: None if x is None else {**other, member: x}))
+        return tags.map(lambda t: None if t is None else _tags_case(ctx, rule_id, sig, t))
 
-    long_key = _too_long(_chars(ok_k), k, 200).filter(lambda s: not pattern_disputed(s, k))
-    long_value = _too_long(_chars(ok_v), v, 300).filter(lambda s: not pattern_disputed(s, v))
+    long_key = _such_that(_too_long(ok_k, k, 200), lambda s: not pattern_disputed(s, k))
+    long_value = _such_that(_too_long(ok_v, v, 300), lambda s: not pattern_disputed(s, v))
     return {
         "Tag.Key/maxLength": tagged("validation.Tag.Key.maxLength", "Tag.Key/maxLength/gen",
-                                    st.builds(lambda x: {"Key": x, "Value": "v"}, long_key)),
+                                    "Key", {"Value": "v"}, long_key),
         "Tag.Key/pattern": tagged("validation.Tag.Key.pattern", "Tag.Key/pattern/gen",
-                                  st.builds(lambda x: {"Key": x, "Value": "v"}, _bad_strings(k, "Tag.Key"))),
+                                  "Key", {"Value": "v"}, _bad_strings(k, "Tag.Key")),
         "Tag.Value/maxLength": tagged("validation.Tag.Value.maxLength", "Tag.Value/maxLength/gen",
-                                      st.builds(lambda x: {"Key": "k0", "Value": x}, long_value)),
+                                      "Value", {"Key": "k0"}, long_value),
         "Tag.Value/pattern": tagged("validation.Tag.Value.pattern", "Tag.Value/pattern/gen",
-                                    st.builds(lambda x: {"Key": "k0", "Value": x},
-                                              _bad_strings(v, "Tag.Value"))),
+                                    "Value", {"Key": "k0"}, _bad_strings(v, "Tag.Value")),
     }
+
+
+_TAG_FILLERS = ("", "v", "value")
 
 
 @st.composite
 def _too_many_tags(draw: Any, ctx: Context) -> Case:
-    n = draw(st.integers(ctx.limits.tags_max + 1, ctx.limits.tags_max + 30))
-    tags = [{"Key": f"k{i}", "Value": draw(st.sampled_from(("", "v", "value")))} for i in range(n)]
+    n = draw(_integers(ctx.limits.tags_max + 1, ctx.limits.tags_max + 30))
+    fillers = draw(_bytes(n))
+    tags = [{"Key": f"k{i}", "Value": _TAG_FILLERS[b % len(_TAG_FILLERS)]} for i, b in enumerate(fillers)]
     return _tags_case(ctx, "validation.Tags.maxItems", "Tags/maxItems/gen", tags)
 
 
+_ARN_EDITS = st.sampled_from(("replace", "insert", "delete"))
+_ARN_EDIT_CHARS = st.one_of(st.sampled_from(" :/-_.#@A0zZ\t"),
+                            st.characters(codec="utf-8", exclude_categories=["Cs"]))
+
+
 @st.composite
-def _arn_pattern_violation(draw: Any, ctx: Context) -> Case:
+def _arn_pattern_violation(draw: Any, ctx: Context) -> Case | None:
     lim, arn = ctx.limits.arn, ctx.volume_arn
     structural_end = max(arn.find("/volume/vol-") + len("/volume/vol-"), 1)
-    pos = draw(st.integers(0, min(structural_end, len(arn) - 1)))
-    op = draw(st.sampled_from(("replace", "insert", "delete")))
-    ch = draw(st.one_of(st.sampled_from(" :/-_.#@A0zZ\t"),
-                        st.characters(codec="utf-8", exclude_categories=["Cs"])))
+    pos = draw(_integers(0, min(structural_end, len(arn) - 1)))
+    op = draw(_ARN_EDITS)
+    ch = draw(_ARN_EDIT_CHARS)
     value = {"replace": arn[:pos] + ch + arn[pos + 1:], "insert": arn[:pos] + ch + arn[pos:],
              "delete": arn[:pos] + arn[pos + 1:]}[op]
     ok = (lim.min <= len(value) <= lim.max and not javaregex.java_fullmatch(lim.pattern or "", value)
           and not pattern_disputed(value, lim) and not botocore_disputed("VolumeARN", value))
-    assume(ok)
+    if not ok:
+        return None
     return make_case(ctx, "validation.VolumeARN.pattern", "VolumeARN/pattern/gen",
                      params=ctx.body(VolumeARN=value))
 
 
-def _unknown_volume(ctx: Context) -> st.SearchStrategy[Case]:
-    hexd = "0123456789abcdef"
+def _hex(size: int) -> st.SearchStrategy[str]:
+    """``size`` upper-case hex digits (drawn as bytes)."""
+    return _bytes((size + 1) // 2).map(lambda b: b.hex()[:size].upper())
 
-    def build(gw: str, vol: str, keep_gateway: bool) -> Case:
-        parts = replace(ctx.arn, volume="vol-" + vol.upper(), gateway=ctx.arn.gateway if keep_gateway
-                        else "sgw-" + gw.upper())
+
+def _unknown_volume(ctx: Context) -> st.SearchStrategy[Case | None]:
+    def build(gw: str, vol: str, keep_gateway: bool) -> Case | None:
+        gateway = ctx.arn.gateway if keep_gateway else "sgw-" + gw
+        arn = replace(ctx.arn, volume="vol-" + vol, gateway=gateway).text()
+        if arn.lower() == ctx.volume_arn.lower() or not java_valid(arn, ctx.limits.arn):
+            return None
         return make_case(ctx, "state.unknown-volume", "VolumeARN/unknown-volume/gen",
-                         params=ctx.body(VolumeARN=parts.text()))
-    ids = st.one_of(st.text(hexd, min_size=8, max_size=8), st.text(hexd, min_size=17, max_size=17))
-    return (st.builds(build, st.text(hexd, min_size=8, max_size=8), ids, st.booleans())
-            .filter(lambda c: c.params["VolumeARN"].lower() != ctx.volume_arn.lower()
-                    and java_valid(c.params["VolumeARN"], ctx.limits.arn)))
+                         params=ctx.body(VolumeARN=arn))
+    return st.builds(build, _hex(8), st.one_of(_hex(8), _hex(17)), st.booleans())
 
 
 _JSON_SCALARS = st.one_of(st.integers(-(2**53), 2**53), st.floats(allow_nan=False, allow_infinity=False),
@@ -800,22 +873,34 @@ def _wrong_type(ctx: Context) -> st.SearchStrategy[Case]:
         "array": st.lists(_JSON_SCALARS, max_size=3),
         "object": st.dictionaries(st.text(max_size=8), _JSON_SCALARS, max_size=3),
     }
-    pairs = [(m, k) for m, ks in _WRONG_TYPES.items() for k in ks]
+    pairs = st.sampled_from([(m, k) for m, ks in _WRONG_TYPES.items() for k in ks])
 
     @st.composite
     def build(draw: Any) -> Case:
-        member, kind = draw(st.sampled_from(pairs))
+        member, kind = draw(pairs)
         return make_case(ctx, "envelope.wrong-json-type", f"{member}/type:{kind}/gen",
                          params=_with_member(ctx, member, draw(kinds[kind])))
     return build()
 
 
-def _unknown_member(ctx: Context) -> st.SearchStrategy[Case]:
+_LETTERS = Alphabet(tuple(string.ascii_letters), (), ())
+_LETTERS_DIGITS = Alphabet(tuple(string.ascii_letters + string.digits), (), ())
+
+
+@st.composite
+def _names(draw: Any, first: Alphabet, rest: Alphabet, longest: int) -> str:
+    """An identifier: one character of ``first``, then up to ``longest - 1`` of ``rest``."""
+    return draw(_char_run(first, 1)) + draw(_text(rest, 0, longest - 1))
+
+
+def _unknown_member(ctx: Context) -> st.SearchStrategy[Case | None]:
     known = {m.lower() for m in ctx.limits.members}
-    names = st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,24}", fullmatch=True)
-    names = names.filter(lambda n: n.lower() not in known)
-    return st.builds(lambda n, v: make_case(ctx, "accept.unknown-member", "unknown-member/gen",
-                                            params=ctx.body(**{n: v})), names, _JSON)
+
+    def build(name: str, value: Any) -> Case | None:
+        if name.lower() in known:
+            return None
+        return make_case(ctx, "accept.unknown-member", "unknown-member/gen", params=ctx.body(**{name: value}))
+    return st.builds(build, _names(_LETTERS, _LETTERS_DIGITS, 25), _JSON)
 
 
 def _strictly_not_json(raw: bytes) -> bool:
@@ -833,23 +918,29 @@ def _strictly_not_json(raw: bytes) -> bool:
     return False
 
 
-def _not_json(ctx: Context) -> st.SearchStrategy[Case]:
+_BREAKS = st.sampled_from(("truncate", "replace", "delete"))
+_JUNK = st.sampled_from(b"{}[]:,'\\x ")
+
+
+def _not_json(ctx: Context) -> st.SearchStrategy[Case | None]:
     @st.composite
-    def build(draw: Any) -> Case:
+    def build(draw: Any) -> Case | None:
         body = _dumps(ctx.body(draw(descriptions(ctx.limits.description))))
-        op = draw(st.sampled_from(("truncate", "replace", "delete")))
+        op = draw(_BREAKS)
         structural = [i for i, c in enumerate(body) if c in b'{}:,"'] if op != "truncate" else []
-        pos = draw(st.sampled_from(structural) if structural else st.integers(1, len(body) - 1))
-        junk = draw(st.sampled_from(b"{}[]:,'\\x ")).to_bytes(1, "big")
+        pos = structural[draw(_integers(0, len(structural) - 1))] if structural \
+            else draw(_integers(1, len(body) - 1))
+        junk = bytes([draw(_JUNK)])
         raw = {"truncate": body[:pos], "replace": body[:pos] + junk + body[pos + 1:],
                "delete": body[:pos] + body[pos + 1:]}[op]
-        assume(_strictly_not_json(raw))
+        if not _strictly_not_json(raw):
+            return None
         return make_case(ctx, "envelope.body-not-json", f"body/not-json:{op}/gen", raw_body=raw)
     return build()
 
 
 def _not_object(ctx: Context) -> st.SearchStrategy[Case]:
-    values = st.one_of(_JSON_SCALARS.filter(lambda v: v is not None), st.lists(_JSON, max_size=4))
+    values = st.one_of(_JSON_SCALARS, st.lists(_JSON, max_size=4))
     return values.map(lambda v: make_case(ctx, "envelope.body-not-object", "body/not-object/gen",
                                           raw_body=_dumps(v)))
 
@@ -860,19 +951,20 @@ def _signing(ctx: Context) -> st.SearchStrategy[Case]:
                      valid_bodies(ctx), st.sampled_from(sorted(SIGNING_RULES)))
 
 
+_UPPER = Alphabet(tuple(string.ascii_uppercase), (), ())
+
+
 def _unknown_target(ctx: Context) -> st.SearchStrategy[Case]:
-    names = st.from_regex(r"[A-Z][A-Za-z]{0,20}", fullmatch=True)
-    return names.map(lambda n: make_case(ctx, "envelope.target-unknown", "X-Amz-Target/unknown/gen",
-                                         target=f"{TARGET_PREFIX}.NoSuch{n}"))
+    return _names(_UPPER, _LETTERS, 21).map(lambda n: make_case(
+        ctx, "envelope.target-unknown", "X-Amz-Target/unknown/gen", target=f"{TARGET_PREFIX}.NoSuch{n}"))
 
 
-def generated_kinds(ctx: Context) -> dict[str, tuple[int, st.SearchStrategy[Case]]]:
+def generated_kinds(ctx: Context) -> dict[str, tuple[int, st.SearchStrategy[Case | None]]]:
     """Kind -> (weight: cases in the ci profile, strategy of cases)."""
     lims = ctx.limits
-    desc_chars = _chars(description_alphabet())
-    kinds: dict[str, tuple[int, st.SearchStrategy[Case]]] = {
+    kinds: dict[str, tuple[int, st.SearchStrategy[Case | None]]] = {
         "valid": (140, valid_bodies(ctx).map(lambda b: _valid_case(ctx, b))),
-        "SnapshotDescription/maxLength": (15, _too_long(desc_chars, lims.description, 300).map(
+        "SnapshotDescription/maxLength": (15, _too_long(description_alphabet(), lims.description, 300).map(
             lambda s: make_case(ctx, "validation.SnapshotDescription.maxLength",
                                 "SnapshotDescription/maxLength/gen", params=ctx.body(s)))),
         "VolumeARN/pattern": (30, _arn_pattern_violation(ctx)),
@@ -895,12 +987,25 @@ def generated_kinds(ctx: Context) -> dict[str, tuple[int, st.SearchStrategy[Case
     return kinds
 
 
-def collect(strategy: st.SearchStrategy[Any], n: int, seed: int | None) -> list[Any]:
-    """Up to ``n`` examples of ``strategy`` from Hypothesis' generate phase (same seed: same list)."""
+# ---------------------------------------------------------------------------------------------
+# Collecting cases from Hypothesis
+# ---------------------------------------------------------------------------------------------
+# Pure generation: no example database, no shrinking or replay, no deadline, no health checks.
+# Each Hypothesis run asks for at most ten examples: from the eleventh example on, the generate
+# phase also mutates earlier examples and re-runs them, which costs more than it adds here.  One
+# example is a batch of cases, so the engine's per-example cost is shared by up to _BATCH cases.
+_RUN_EXAMPLES = 10
+_BATCH = 12
+_GENERATE_ONLY = settings(database=None, phases=[Phase.generate], deadline=None, derandomize=False,
+                          suppress_health_check=list(HealthCheck), print_blob=False,
+                          max_examples=_RUN_EXAMPLES)
+
+
+def _run(strategy: st.SearchStrategy[Any], examples: int, seed: str | None) -> list[Any]:
+    """The examples of one Hypothesis run (the same seed: the same list)."""
     out: list[Any] = []
 
-    @settings(database=None, max_examples=n, phases=[Phase.generate], deadline=None,
-              suppress_health_check=list(HealthCheck), print_blob=False)
+    @settings(_GENERATE_ONLY, max_examples=examples)
     @given(strategy)
     def draw(example: Any) -> None:
         out.append(example)
@@ -908,6 +1013,26 @@ def collect(strategy: st.SearchStrategy[Any], n: int, seed: int | None) -> list[
     if seed is not None:
         draw = hypothesis_seed(seed)(draw)
     draw()
+    return out
+
+
+def collect(strategy: st.SearchStrategy[Case | None], n: int, seed: str | None,
+            seen: set[tuple[Any, ...]]) -> list[Case]:
+    """Up to ``n`` cases of ``strategy`` not in ``seen`` (added to it), run after run.
+
+    A run's first examples are Hypothesis' simplest ones (mostly duplicates), so the runs go on
+    until ``n`` new cases are found or a run finds none; run ``i`` is seeded ``f"{seed}/{i}"``.
+    """
+    batch = min(_BATCH, -(-n // (_RUN_EXAMPLES - 2)))
+    batches = st.lists(strategy, min_size=batch, max_size=batch)
+    out: list[Case] = []
+    for run in itertools.count():
+        found = len(out)
+        examples = min(_RUN_EXAMPLES, -(-(n - found) // batch) + 2)
+        for cases in _run(batches, examples, None if seed is None else f"{seed}/{run}"):
+            out += _unseen((c for c in cases if c is not None), seen)
+        if len(out) >= n or len(out) == found:
+            break
     return out[:n]
 
 
@@ -916,8 +1041,8 @@ def _key(case: Case) -> tuple[Any, ...]:
     return (case.rule_id, case.signing, case.method, case.target, case.content_type, body)
 
 
-def _dedupe(cases: Iterable[Case]) -> list[Case]:
-    seen: set[tuple[Any, ...]] = set()
+def _unseen(cases: Iterable[Case], seen: set[tuple[Any, ...]]) -> list[Case]:
+    """The cases whose key is not in ``seen`` yet, each once (their keys are added)."""
     out = []
     for case in cases:
         key = _key(case)
@@ -943,9 +1068,10 @@ def generate_cases(volume_arn: str, region: str, profile: str = "ci", seed: int 
     if profile not in PROFILES:
         raise UsageError(f"unknown profile {profile!r} (choose from {', '.join(PROFILES)})")
     ctx = make_context(volume_arn, region, missing_volume_arn)
-    cases = boundary_cases(ctx)
+    seen: set[tuple[Any, ...]] = set()
+    cases = _unseen(boundary_cases(ctx), seen)
     factor = PROFILES[profile]
-    for i, (weight, strategy) in enumerate(generated_kinds(ctx).values()):
-        cases += collect(strategy, max(1, round(weight * factor)), None if seed is None else seed + i)
-    return _dedupe(cases)
-
+    for kind, (weight, strategy) in generated_kinds(ctx).items():
+        kind_seed = None if seed is None else f"{seed}/{kind}"
+        cases += collect(strategy, max(1, round(weight * factor)), kind_seed, seen)
+    return cases
