@@ -511,16 +511,15 @@ def table(result: RunResult, width: int = 160) -> str:
     lines = [f"{'status':<9}{'sev':<7}{'cases':>6}  {'rule':<44} first failure"]
     fixed = Counter(rule for rule, _ in result.baseline.fixed) if result.baseline else Counter()
     for r in result.scoreboard.results():
-        status, first = result.status_of(r), ""
+        status, notes = result.status_of(r), []
+        if fixed[r.rule.id]:
+            notes.append(f"fixed since the baseline ({fixed[r.rule.id]} entries)")
         if r.tally.failures:
             f = r.tally.failures[0]
-            first = f"{f.case_id}: {f.reason}"
-            if status == "known":
-                first = f"known (baseline): {first}"
+            notes.append(f"{'known (baseline): ' if status == 'known' else ''}{f.case_id}: {f.reason}")
         elif r.status == "disputed":
-            first = "accepted disputed answers: " + ", ".join(r.tally.alternatives)
-        elif fixed[r.rule.id]:
-            first = f"fixed since the baseline ({fixed[r.rule.id]} entries)"
+            notes.append("accepted disputed answers: " + ", ".join(r.tally.alternatives))
+        first = "; ".join(notes)
         line = f"{status.upper():<9}{r.rule.severity:<7}{r.tally.cases:>6}  {r.rule.id:<44} {first}"
         lines.append(_fit(line, width))
     return "\n".join(lines)

@@ -200,6 +200,19 @@ def test_the_default_report_dir_is_under_reports_and_latest_points_at_it(
     assert code == 0 and latest.is_symlink()
     assert report_of(latest)["verdict"] == "pass"
     assert f"report: {Path('reports') / os.readlink(latest) / 'report.json'}" in out
+    assert (latest / "report.html").is_file() and (latest / "junit.xml").is_file()
+    assert out.splitlines()[-1] == f"html report: {Path('reports') / os.readlink(latest) / 'report.html'}"
+
+
+def test_latest_moves_to_the_newest_run(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    run_cli(capsys, "--profile", "quick")
+    first = os.readlink(tmp_path / "reports" / "latest")
+    code, out, _ = run_cli(capsys, "--profile", "quick", "--fault", "bad-json-500")
+    second = os.readlink(tmp_path / "reports" / "latest")
+    assert code == 1 and second != first and (tmp_path / "reports" / first).is_dir()
+    assert report_of(tmp_path / "reports" / "latest")["faults"] == ["bad-json-500"]
 
 
 def test_the_table_lists_every_rule_with_its_status(tmp_path: Path,
