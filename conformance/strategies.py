@@ -33,6 +33,7 @@ import regex
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from conformance import javaregex, schemas
 from conformance.errors import UsageError
@@ -243,17 +244,18 @@ def _ascii_only(alpha: Alphabet) -> Alphabet:
 # st.text / st.sampled_from a choice of its own (tens of microseconds each), but a st.binary of
 # any size one choice (well under a microsecond a byte).  The bytes are ordinary choices (seeded,
 # replayable; all-zero bytes, Hypothesis' simplest, decode to the first ASCII character).
-_BYTES_PER_CHAR = 4     # 1 byte picks the tier (ASCII, other BMP, astral: equally often), 3 the index
+_BYTES_PER_CHAR = 3     # a 24-bit number: modulo 3 the tier (ASCII, other BMP, astral), the rest the index
 _CHUNK = 16             # a longer string repeats a drawn chunk of at most this many characters
 
 
 def decode_chars(alpha: Alphabet, raw: bytes) -> str:
-    """One character of ``alpha`` per ``_BYTES_PER_CHAR`` bytes of ``raw``."""
+    """One character of ``alpha`` per ``_BYTES_PER_CHAR`` bytes of ``raw``, its tiers equally often."""
     tiers = [t for t in (alpha.ascii, alpha.bmp, alpha.astral) if t]
     chars = []
     for i in range(0, len(raw) - _BYTES_PER_CHAR + 1, _BYTES_PER_CHAR):
-        tier = tiers[raw[i] % len(tiers)]
-        chars.append(tier[int.from_bytes(raw[i + 1:i + _BYTES_PER_CHAR], "big") % len(tier)])
+        number = int.from_bytes(raw[i:i + _BYTES_PER_CHAR], "big")
+        tier = tiers[number % len(tiers)]
+        chars.append(tier[number // len(tiers) % len(tier)])
     return "".join(chars)
 
 
@@ -996,9 +998,47 @@ def generated_kinds(ctx: Context) -> dict[str, tuple[int, st.SearchStrategy[Case
 # example is a batch of cases, so the engine's per-example cost is shared by up to _BATCH cases.
 _RUN_EXAMPLES = 10
 _BATCH = 12
+
+
+# Hypothesis' provider now and then (5% of draws) returns a constant instead of a random value:
+# one of its own edge cases (-0.0, 2**63, odd Unicode...) or one found in the source of every
+# "local" module loaded at the time (the calling script, the CLI, a user's package, ...).  The
+# latter made the same seed give other cases under `sgw-conformance run`, the pytest plugin or a
+# bench script.  Cases are therefore drawn by Hypothesis' provider with its own constants only
+# (a "backend", in Hypothesis' terms); where this Hypothesis lacks those hooks, by its default.
+_BACKEND = "sgw-conformance"
+
+
+def _backend_settings() -> dict[str, Any]:
+    try:
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.conjecture.choice import choice_constraints_key, choice_permitted
+        own_constants, base = providers.GLOBAL_CONSTANTS, providers.HypothesisProvider
+    except (ImportError, AttributeError):
+        return {}
+    pools: dict[Any, tuple[Any, ...]] = {}
+
+    def maybe_draw_constant(self: Any, choice_type: str, constraints: Any, *, p: float = 0.05) -> Any:
+        if self._random.random() > p:
+            return None
+        key = (choice_type, choice_constraints_key(choice_type, constraints))
+        if key not in pools:
+            pools[key] = tuple(c for c in own_constants.set_for_type(choice_type)
+                               if choice_permitted(c, constraints))
+        return self._random.choice(pools[key]) if pools[key] else None
+
+    providers.AVAILABLE_PROVIDERS.setdefault(
+        _BACKEND, type("OwnConstantsProvider", (base,), {"_maybe_draw_constant": maybe_draw_constant}))
+    try:
+        settings(backend=_BACKEND)
+    except (InvalidArgument, TypeError):
+        return {}
+    return {"backend": _BACKEND}
+
+
 _GENERATE_ONLY = settings(database=None, phases=[Phase.generate], deadline=None, derandomize=False,
                           suppress_health_check=list(HealthCheck), print_blob=False,
-                          max_examples=_RUN_EXAMPLES)
+                          max_examples=_RUN_EXAMPLES, **_backend_settings())
 
 
 def _run(strategy: st.SearchStrategy[Any], examples: int, seed: str | None) -> list[Any]:
