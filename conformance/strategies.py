@@ -284,18 +284,22 @@ def _text(alpha: Alphabet, lo: int, hi: int) -> st.SearchStrategy[str]:
         n = draw(_integers(lo, hi))
         if n == 0:
             return ""
-        chunk = draw(_char_run(alpha, min(n, _CHUNK)))
+        chunk = decode_chars(alpha, draw(_bytes(min(n, _CHUNK) * _BYTES_PER_CHAR)))
         return (chunk * (n // len(chunk) + 1))[:n]
     return build()
 
 
+_END = 16      # of the 256 values of a length's first byte, this many pick each end
+
+
 def _length(raw: bytes, lo: int, hi: int) -> int:
     """A length in lo..hi from two drawn bytes, either end 1 time in 16 (ends matter, as in st.integers)."""
-    if raw[0] < 16:
+    if raw[0] < _END:
         return lo
-    if raw[0] >= 240:
+    if raw[0] >= 256 - _END:
         return hi
-    return lo + int.from_bytes(raw[:2], "big") * (hi - lo + 1) // 65536
+    middle = (raw[0] - _END) << 8 | raw[1]          # uniform in 0 .. (256 - 2 * _END) * 256 - 1
+    return lo + middle * (hi - lo + 1) // ((256 - 2 * _END) << 8)
 
 
 def _fit_utf16(text: str, maximum: int) -> str:

@@ -321,3 +321,92 @@ def test_no_must_reject_arn_is_accepted_by_the_botocore_models_pattern():
     for case in must_cases():
         if case.rule_id == "validation.VolumeARN.pattern":
             assert not strategies.botocore_disputed("VolumeARN", case.params["VolumeARN"]), case.params
+
+
+# --- generation machinery --------------------------------------------------------------------------
+def test_drawn_bytes_decode_to_characters_of_every_tier_of_the_alphabet():
+    alpha = strategies.description_alphabet()
+    assert strategies.decode_chars(alpha, bytes(3 * 5)) == alpha.ascii[0] * 5     # Hypothesis' simplest
+    raw = bytes(range(256)) * 12
+    text = strategies.decode_chars(alpha, raw)
+    assert len(text) == len(raw) // 3
+    assert set(text) <= set(alpha.all())
+    assert any(c in alpha.ascii for c in text) and any(c in alpha.bmp for c in text)
+    assert any(c in alpha.astral for c in text)
+
+
+def test_lengths_from_drawn_bytes_reach_every_value_and_both_ends():
+    lengths = [strategies._length(bytes([a, b]), 0, 256) for a in range(256) for b in range(0, 256, 7)]
+    assert set(lengths) == set(range(257))
+    assert lengths.count(0) > 100 and lengths.count(256) > 100     # each end 1 time in 16
+
+
+def test_a_text_cut_to_a_utf16_limit_is_the_longest_prefix_that_fits():
+    text = strategies._fit_utf16("a😀" * 200, 255)
+    assert utf16_len(text) <= 255 and utf16_len(("a😀" * 200)[:len(text) + 1]) > 255
+
+
+def _numbered_cases(keep: Any) -> Any:
+    from hypothesis import strategies as st
+    ctx = strategies.make_context(ARN, REGION)
+    return st.integers(0, 10**6).map(
+        lambda i: strategies.make_case(ctx, "accept.valid-request", "valid/gen", params=ctx.body(f"d{i}"))
+        if keep(i) else None)
+
+
+def test_a_candidate_that_misses_is_dropped_without_losing_the_rest_of_its_batch():
+    cases = strategies.collect(_numbered_cases(lambda i: i % 3 != 0), 40, "t/0", set())
+    assert len(cases) == 40 and len({c.params["SnapshotDescription"] for c in cases}) == 40
+    assert all(int(c.params["SnapshotDescription"][1:]) % 3 != 0 for c in cases)
+
+
+def test_collecting_stops_when_no_new_case_turns_up():
+    seen: set[Any] = set()
+    assert strategies.collect(_numbered_cases(lambda i: False), 20, "t/1", seen) == []
+    cases = strategies.collect(_numbered_cases(lambda i: i < 2), 20, "t/2", seen)
+    assert {c.params["SnapshotDescription"] for c in cases} <= {"d0", "d1"}
+
+
+def test_cases_already_seen_are_not_collected_again():
+    seen: set[Any] = set()
+    first = strategies.collect(_numbered_cases(lambda i: True), 10, "t/3", seen)
+    again = strategies.collect(_numbered_cases(lambda i: True), 10, "t/3", seen)
+    descriptions = {c.params["SnapshotDescription"] for c in first}
+    assert first and not descriptions & {c.params["SnapshotDescription"] for c in again}
+
+
+def test_without_a_seed_the_generated_cases_are_fresh_and_the_boundaries_the_same():
+    a, b = generate_cases(ARN, REGION, "quick", None), generate_cases(ARN, REGION, "quick", None)
+    assert [c.signature for c in a if "/gen" not in c.signature] == \
+           [c.signature for c in b if "/gen" not in c.signature]
+    assert fingerprint([c for c in a if "/gen" in c.signature]) != \
+           fingerprint([c for c in b if "/gen" in c.signature])
+
+
+# Hypothesis draws constants from the source of loaded local modules: a module full of them must
+# change nothing (the CLI, the pytest plugin and a bench script load different modules).
+CASES_DIGEST = """
+import hashlib, json, sys
+sys.path.insert(0, sys.argv[1])
+if sys.argv[2] == "with-constants":
+    import local_constants  # noqa: F401
+from conformance.strategies import generate_cases
+cases = generate_cases("{arn}", "{region}", "quick", 3)
+print(hashlib.sha256(repr([(c.signature, json.dumps(c.params, sort_keys=True), c.raw_body, c.signing)
+                           for c in cases]).encode()).hexdigest())
+"""
+
+
+def test_the_same_seed_gives_the_same_cases_whatever_local_modules_are_loaded(tmp_path: Any):
+    import subprocess
+    import sys
+    from pathlib import Path
+    ints = ", ".join(str(i) for i in range(0, 600, 1))
+    byte_strings = ", ".join(repr(bytes(range(n))) for n in range(1, 100))
+    (tmp_path / "local_constants.py").write_text(
+        f"INTS = [{ints}]\nBYTES = [{byte_strings}]\nSTRINGS = ['Key', 'Value', 'k0', 'v', 'arn', 'é字']\n")
+    root = Path(__file__).resolve().parent.parent
+    script = CASES_DIGEST.format(arn=ARN, region=REGION)
+    digests = {subprocess.run([sys.executable, "-c", script, str(tmp_path), mode], cwd=root, check=True,
+                              capture_output=True, text=True).stdout for mode in ("plain", "with-constants")}
+    assert len(digests) == 1, digests
