@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Any
 
 import regex
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -1046,9 +1046,10 @@ def _backend_settings() -> dict[str, Any]:
     return {"backend": _BACKEND}
 
 
+# Every setting that matters is explicit: a profile the calling program loaded must not leak in.
 _GENERATE_ONLY = settings(database=None, phases=[Phase.generate], deadline=None, derandomize=False,
                           suppress_health_check=list(HealthCheck), print_blob=False,
-                          max_examples=_RUN_EXAMPLES, **_backend_settings())
+                          verbosity=Verbosity.quiet, max_examples=_RUN_EXAMPLES, **_backend_settings())
 
 
 def _run(strategy: st.SearchStrategy[Any], examples: int, seed: str | None) -> list[Any]:
