@@ -1071,20 +1071,22 @@ def collect(strategy: st.SearchStrategy[Case | None], n: int, seed: str | None,
             seen: set[tuple[Any, ...]]) -> list[Case]:
     """Up to ``n`` cases of ``strategy`` not in ``seen`` (added to it), run after run.
 
-    A run's first examples are Hypothesis' simplest ones (mostly duplicates), so the runs go on
-    until ``n`` new cases are found or a run finds none; run ``i`` is seeded ``f"{seed}/{i}"``.
+    The runs go on until ``n`` new cases are found or a run finds none; run ``i`` is seeded
+    ``f"{seed}/{i}"``.  A run's first example is Hypothesis' simplest, the same whatever the
+    seed: it is taken last, so that a small quota (the quick profile) is filled by seeded draws.
     """
     batch = min(_BATCH, -(-n // (_RUN_EXAMPLES - 2)))
     batches = st.lists(strategy, min_size=batch, max_size=batch)
     out: list[Case] = []
     for run in itertools.count():
         found = len(out)
-        examples = min(_RUN_EXAMPLES, -(-(n - found) // batch) + 2)
-        for cases in _run(batches, examples, None if seed is None else f"{seed}/{run}"):
-            out += _unseen((c for c in cases if c is not None), seen)
+        examples = _run(batches, min(_RUN_EXAMPLES, -(-(n - found) // batch) + 2),
+                        None if seed is None else f"{seed}/{run}")
+        for cases in examples[1:] + examples[:1]:
+            out += _unseen((c for c in cases if c is not None), seen, n - len(out))
         if len(out) >= n or len(out) == found:
             break
-    return out[:n]
+    return out
 
 
 def _key(case: Case) -> tuple[Any, ...]:
@@ -1092,10 +1094,12 @@ def _key(case: Case) -> tuple[Any, ...]:
     return (case.rule_id, case.signing, case.method, case.target, case.content_type, body)
 
 
-def _unseen(cases: Iterable[Case], seen: set[tuple[Any, ...]]) -> list[Case]:
-    """The cases whose key is not in ``seen`` yet, each once (their keys are added)."""
-    out = []
+def _unseen(cases: Iterable[Case], seen: set[tuple[Any, ...]], limit: int | None = None) -> list[Case]:
+    """Up to ``limit`` cases whose key is not in ``seen`` yet, each once (their keys are added)."""
+    out: list[Case] = []
     for case in cases:
+        if limit is not None and len(out) >= limit:
+            break
         key = _key(case)
         if key not in seen:
             seen.add(key)

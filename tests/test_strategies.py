@@ -410,3 +410,10 @@ def test_the_same_seed_gives_the_same_cases_whatever_local_modules_are_loaded(tm
     digests = {subprocess.run([sys.executable, "-c", script, str(tmp_path), mode], cwd=root, check=True,
                               capture_output=True, text=True).stdout for mode in ("plain", "with-constants")}
     assert len(digests) == 1, digests
+
+
+def test_small_quotas_are_filled_by_seeded_draws_rather_than_hypothesis_simplest_example():
+    def generated(seed: int) -> set[tuple[Any, ...]]:
+        return set(fingerprint([c for c in cases_for(seed, "quick") if "/gen" in c.signature]))
+    a, b = generated(0), generated(7)
+    assert len(a) >= 20 and len(a & b) <= len(a) // 10
