@@ -1020,6 +1020,7 @@ _BACKEND = "sgw-conformance"
 
 
 def _backend_settings() -> dict[str, Any]:
+    """``settings`` arguments selecting that provider (none if this Hypothesis cannot have it)."""
     try:
         from hypothesis.internal.conjecture import providers
         from hypothesis.internal.conjecture.choice import choice_constraints_key, choice_permitted
