@@ -102,7 +102,8 @@ def test_a_removed_fault_reports_its_entries_as_fixed(
     fixed_lines = [ln.split(None, 1)[1] for ln in out.splitlines() if ln.strip().startswith("FIXED ")]
     assert fixed_lines == [f"{rule} [{signature}]" for rule, signature in entries]
     n = entry_count(todays)
-    assert f"fixed since the baseline ({n} entries)" in next(ln for ln in out.splitlines() if TODAY_RULE in ln)
+    line = next(ln for ln in out.splitlines() if TODAY_RULE in ln)
+    assert f"fixed since the baseline ({n} entries)" in line
     page = (tmp_path / "r3" / "report.html").read_text("utf-8")
     assert "Fixed (in the baseline, now passing)" in page and page.count(">FIXED<") == n
 
