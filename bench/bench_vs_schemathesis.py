@@ -218,13 +218,15 @@ def run_schemathesis(endpoint: Any, work: Path, document: Path, opts: Options) -
 
 
 def _st_failed_checks(report: Path) -> list[str]:
-    """The kinds of failure schemathesis reported (its JSON run report's ``failures``)."""
+    """The failures and errors schemathesis reported (its JSON run report)."""
     try:
-        failures = json.loads(report.read_text("utf-8")).get("failures", [])
+        data = json.loads(report.read_text("utf-8"))
+        failures, errors = data.get("failures", []), data.get("errors", [])
     except (OSError, ValueError, AttributeError):
         return []
-    return sorted({f"{f.get('code', '?')} {f.get('title', '')}".strip()
-                   for f in failures if isinstance(f, dict)})
+    found = {f"{f.get('code', '?')} {f.get('title', '')}".strip() for f in failures if isinstance(f, dict)}
+    found |= {f"error: {e.get('title', '?')}" for e in errors if isinstance(e, dict)}
+    return sorted(found)
 
 
 # --- the comparison ---------------------------------------------------------------------------
