@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from wire import captured_signatures
 
 from conformance import checks, cli, reporting, runner
 from conformance.emulator import ReferenceEndpoint
@@ -135,21 +136,10 @@ def test_the_new_answer_and_the_recorded_reason_are_shown(
 
 def test_replay_shows_no_secret_and_no_signature(
         recorded: dict[str, tuple[Path, dict[str, Any]]], env_credentials: None,
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from requests.adapters import HTTPAdapter
-    signatures: list[str] = []
-    real_send = HTTPAdapter.send
-
-    def spy(self: HTTPAdapter, request: Any, *args: Any, **kw: Any) -> Any:
-        auth = request.headers.get("Authorization", "")
-        if "Signature=" in auth:
-            signatures.append(auth.rsplit("Signature=", 1)[1].strip())
-        return real_send(self, request, *args, **kw)
-
-    monkeypatch.setattr(HTTPAdapter, "send", spy)
+        capsys: pytest.CaptureFixture[str]) -> None:
     directory, report = recorded["signature-unchecked"]
     case_id = failure_of(report, "authentication.signature")["case_id"]
-    with endpoint("signature-unchecked") as faulty:
+    with endpoint("signature-unchecked") as faulty, captured_signatures() as signatures:
         code, out, err = replay(capsys, str(directory), case_id, "--endpoint", faulty.url)
     assert code == 1 and signatures
     assert SECRET not in out + err and not any(sig in out + err for sig in signatures)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from wire import captured_signatures
 
 from conformance import checks, reporting, runner
 from conformance.model import Case, Credentials, Exchange, Response, SentRequest
@@ -40,21 +41,10 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 @pytest.fixture(scope="module")
 def two_fault_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The run, its report directory, and every signature that went on the wire."""
-    from requests.adapters import HTTPAdapter
-    signatures: list[str] = []
-    real_send = HTTPAdapter.send
-
-    def spy(self: HTTPAdapter, request: Any, *args: Any, **kw: Any) -> Any:
-        auth = request.headers.get("Authorization", "")
-        if "Signature=" in auth:
-            signatures.append(auth.rsplit("Signature=", 1)[1].strip())
-        return real_send(self, request, *args, **kw)
-
     directory = tmp_path_factory.mktemp("html") / "run"
     config = runner.RunConfig(profile="quick", faults=FAULTS, report_dir=directory,
                               credentials=Credentials("AKIDHTMLPAGETEST", SECRET))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(HTTPAdapter, "send", spy)
+    with captured_signatures() as signatures:
         result = runner.run_suite(config)
     out = io.StringIO()
     code = runner.finish(config, result, out)

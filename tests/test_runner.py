@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from wire import captured_signatures
 
 from conformance import cli, runner
 from conformance.emulator import ReferenceEndpoint
@@ -142,21 +143,11 @@ def test_an_external_endpoint_without_credentials_is_a_usage_error(
 
 
 def test_a_distinctive_secret_appears_in_no_report_file_and_nowhere_on_the_terminal(
-        endpoint: Any, env_credentials: None, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from requests.adapters import HTTPAdapter
-    signatures: list[str] = []
-    real_send = HTTPAdapter.send
-
-    def spy(self: HTTPAdapter, request: Any, *args: Any, **kw: Any) -> Any:   # sees what goes on the wire
-        auth = request.headers.get("Authorization", "")
-        if "Signature=" in auth:
-            signatures.append(auth.rsplit("Signature=", 1)[1].strip())
-        return real_send(self, request, *args, **kw)
-
-    monkeypatch.setattr(HTTPAdapter, "send", spy)
-    code, out, err = run_cli(capsys, "--endpoint", endpoint.url, "--profile", "quick",
-                             "--report-dir", str(tmp_path), "--seed", "3")
+        endpoint: Any, env_credentials: None, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with captured_signatures() as signatures:
+        code, out, err = run_cli(capsys, "--endpoint", endpoint.url, "--profile", "quick",
+                                 "--report-dir", str(tmp_path), "--seed", "3")
     assert code == 0 and len(signatures) > 10
     texts = [out, err] + [p.read_text("utf-8", "replace") for p in tmp_path.rglob("*") if p.is_file()]
     for text in texts:
