@@ -26,11 +26,17 @@ Faults (:mod:`conformance.faults`) are consulted where they change a decision: r
 Content-Type, SigV4, body parsing, a screen before validation (null and unknown members, tag
 count), the schemas' constraints, the store, and the answer's headers; "astral-connection-drop"
 makes the HTTP handler close the connection without any answer.
+
+Variants (:data:`conformance.faults.VARIANTS`) are conformant alternatives to the defaults above
+(403 authentication errors, namespaced error types, a strict Content-Type, HTTP/1.0 or chunked
+answers, ...); they are consulted at the same decision points, and the HTTP ones in the handler.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import gzip
 import hmac
 import json
 import logging
@@ -44,6 +50,7 @@ import sys
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -55,7 +62,7 @@ from werkzeug.wrappers import Request, Response
 
 from conformance import javaregex, model, schemas, sigv4
 from conformance.errors import UsageError
-from conformance.faults import FaultSet
+from conformance.faults import PARTITIONS, SERVICE_NAMESPACE, FaultSet, VariantSet, variant_listing
 from conformance.faults import listing as fault_listing
 from conformance.store import Store, Volume
 from conformance.validation import Invalid, RequestValidator, WrongType
@@ -68,24 +75,33 @@ SEED_VOLUME_ID = "vol-1122AABB"
 MAX_BODY_BYTES = 1024 * 1024            # issue 3: bodies over 1 MiB are refused unread
 MAX_JSON_DEPTH = 100
 CLOCK_WINDOW = timedelta(minutes=15)    # PROTOCOL.md > Errors: 15 min documented, 5 live
+LIVE_CLOCK_WINDOW = timedelta(minutes=5)   # variant "five-minute-clock-window"
+THROTTLE_EVERY = 25                     # variant "throttling": every 25th request is throttled
 IDLE_TIMEOUT_S = 60                     # an idle keep-alive connection is closed after this
 LINGER_S, LINGER_BYTES = 3.0, 64 * 1024 * 1024
 DEFAULT_LIST_LIMIT = 100
 MODELLED_ERRORS = frozenset({"InvalidGatewayRequestException", "InternalServerError",
                              "ServiceUnavailableError"})   # API_CreateSnapshot.md > Errors
 JSON_HEADERS = {"Content-Type": model.JSON_CONTENT_TYPE}
+REQUEST_ID_HEADER = "x-amzn-RequestId"
+# Variant "auth-403": the Common Errors page's names for two authentication errors.
+COMMON_ERROR_NAMES = {"MissingAuthenticationTokenException": "MissingAuthenticationToken",
+                      "UnrecognizedClientException": "InvalidClientTokenId"}
+CORAL_NAMESPACE = "com.amazon.coral.service"    # variant "fully-qualified-type": framework errors
+# Variant "fully-qualified-type": the namespace of X-Amzn-ErrorType's suffix, where not the body's.
+HEADER_NAMESPACES = {"ValidationException": "com.amazon.coral.validate"}
 _CLOSE_KEY = "sgw.close-connection"     # environ flag: body left unread, close after answering
 _DROP_KEY = "sgw.drop-connection"       # environ flag (fault): close the connection, answer nothing
 _AMZ_DATE = re.compile(r"^[0-9]{8}T[0-9]{6}Z$")
 _ASCII_DIGITS = re.compile(r"^[0-9]{1,30}$")
 
 
-def seeded_gateway_arn(region: str) -> str:
-    return f"arn:aws:storagegateway:{region}:{SEED_ACCOUNT}:gateway/{SEED_GATEWAY_ID}"
+def seeded_gateway_arn(region: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:storagegateway:{region}:{SEED_ACCOUNT}:gateway/{SEED_GATEWAY_ID}"
 
 
-def seeded_volume_arn(region: str) -> str:
-    return f"{seeded_gateway_arn(region)}/volume/{SEED_VOLUME_ID}"
+def seeded_volume_arn(region: str, partition: str = "aws") -> str:
+    return f"{seeded_gateway_arn(region, partition)}/volume/{SEED_VOLUME_ID}"
 
 
 @dataclass(eq=False)
@@ -97,6 +113,15 @@ class ApiError(Exception):
     status: int = 400
     code: str | None = None
     details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class PlainAnswer(Exception):
+    """An answer that is not a JSON error (variants: a strict Content-Type, non-POST methods)."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _error(type_: str, message: str, **kw: Any) -> ApiError:
@@ -143,11 +168,21 @@ class SigV4Verifier:
 
     def __init__(self, region: str, credentials: model.Credentials, faults: FaultSet,
                  service: str = model.SERVICE, window: timedelta = CLOCK_WINDOW,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 variants: VariantSet | None = None) -> None:
         self.region, self.credentials, self.faults = region, credentials, faults
         self.service, self.window, self.clock = service, window, clock
+        self.variants = variants or VariantSet()
 
     def verify(self, request: Request, body: bytes) -> None:
+        try:
+            self._verify(request, body)
+        except ApiError as err:
+            if self.variants("auth-403"):   # the Common Errors page's names and status
+                raise ApiError(COMMON_ERROR_NAMES.get(err.type, err.type), err.message, 403) from None
+            raise
+
+    def _verify(self, request: Request, body: bytes) -> None:
         header = request.headers.get("Authorization")
         if header is None:
             if self.faults("auth-optional"):
@@ -213,12 +248,13 @@ class SigV4Verifier:
         when = datetime.strptime(amz_date, sigv4.AMZ_DATE_FORMAT).replace(tzinfo=UTC)
         now = self.clock()
         minutes = int(self.window.total_seconds() // 60)
+        kind = "RequestExpired" if self.variants("request-expired") else "InvalidSignatureException"
         if when < now - self.window:
-            raise _invalid_signature(f"Signature expired: {amz_date} is now earlier than "
-                                     f"{_amz_time(now - self.window)} ({_amz_time(now)} - {minutes} min.)")
+            raise ApiError(kind, f"Signature expired: {amz_date} is now earlier than "
+                                 f"{_amz_time(now - self.window)} ({_amz_time(now)} - {minutes} min.)")
         if when > now + self.window:
-            raise _invalid_signature(f"Signature not yet current: {amz_date} is still later than "
-                                     f"{_amz_time(now + self.window)} ({_amz_time(now)} + {minutes} min.)")
+            raise ApiError(kind, f"Signature not yet current: {amz_date} is still later than "
+                                 f"{_amz_time(now + self.window)} ({_amz_time(now)} + {minutes} min.)")
 
     def _payload_hash(self, request: Request, body: bytes) -> str:
         declared = request.headers.get("X-Amz-Content-Sha256")
@@ -320,6 +356,22 @@ NULL_MEMBER_FAULTS: dict[str, tuple[str, Callable[[], ApiError]]] = {
         "'NoneType' object has no len()")),
 }
 _TAG_VALUE_PATTERN = schemas.load("Tag")["properties"]["Value"]["pattern"]   # the committed one
+_TAG_MEMBERS = frozenset(schemas.load("Tag")["properties"])
+# Variants "unknown-member-*": the error type that refuses a member the API does not define.
+UNKNOWN_MEMBER_ANSWERS = {"unknown-member-validation": "ValidationException",
+                          "unknown-member-serialization": "SerializationException"}
+
+
+def _unknown_members(params: dict[str, Any], members: Iterable[str]) -> list[str]:
+    """Non-null members of the body, or of its tags, that the API does not define (AWS's paths)."""
+    known = set(members)
+    found = [k[:1].lower() + k[1:] for k, v in params.items() if k not in known and v is not None]
+    tags = params.get("Tags")
+    for i, tag in enumerate(tags if isinstance(tags, list) else []):
+        if isinstance(tag, dict):
+            found += [f"tags.{i + 1}.member.{k[:1].lower() + k[1:]}" for k, v in tag.items()
+                      if k not in _TAG_MEMBERS and v is not None]
+    return found
 
 
 def _has_astral(text: str) -> bool:
@@ -342,17 +394,21 @@ def _not_echoed(arn: str) -> str:
 class Emulator:
     """The WSGI application: routing, authentication, validation, operations, error answers."""
 
-    def __init__(self, region: str, credentials: model.Credentials, faults: FaultSet, store: Store) -> None:
+    def __init__(self, region: str, credentials: model.Credentials, faults: FaultSet, store: Store,
+                 variants: VariantSet | None = None) -> None:
         self.region, self.faults, self.store = region, faults, store
-        self.verifier = SigV4Verifier(region, credentials, faults)
-        self.validators = {"CreateSnapshot": RequestValidator("CreateSnapshotRequest", faults),
-                           "ListVolumes": RequestValidator("ListVolumesRequest", faults)}
+        self.variants = variants = variants or VariantSet()
+        window = LIVE_CLOCK_WINDOW if variants("five-minute-clock-window") else CLOCK_WINDOW
+        self.verifier = SigV4Verifier(region, credentials, faults, window=window, variants=variants)
+        self.validators = {"CreateSnapshot": RequestValidator("CreateSnapshotRequest", faults, variants),
+                           "ListVolumes": RequestValidator("ListVolumesRequest", faults, variants)}
         self.operations: dict[str, Callable[[Any], dict[str, Any]]] = {
             model.CREATE_SNAPSHOT_TARGET: self.create_snapshot,
             model.LIST_VOLUMES_TARGET: self.list_volumes,
         }
         self._first_snapshot_id: str | None = None
         self._id_lock = threading.Lock()
+        self._served = 0     # requests past authentication (variant "throttling")
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
@@ -369,9 +425,12 @@ class Emulator:
             operation = self.route(request)
             self.check_content_type(request)
             self.verifier.verify(request, body)
+            self.throttle()
             result = operation(self.parse(body))
         except ApiError as err:
             return self.error_response(err, close=bool(request.environ.get(_CLOSE_KEY)))
+        except PlainAnswer as answer:
+            return self.plain_response(answer, close=bool(request.environ.get(_CLOSE_KEY)))
         except Unanswered:
             request.environ[_DROP_KEY] = True
             return Response(b"", status=500)   # never sent: the handler closes the connection
@@ -393,30 +452,61 @@ class Emulator:
 
     def route(self, request: Request) -> Callable[[Any], dict[str, Any]]:
         if request.method != "POST" and not self.faults("method-ignored"):
-            raise ApiError("UnknownOperationException", f"Method {request.method} is not supported", 404)
+            raise self.method_refusal(request.method)
         target = request.headers.get("X-Amz-Target")
         if target is None:
             if self.faults("target-missing-accepted"):
                 return self.create_snapshot
-            raise _error("UnknownOperationException", "The request has no X-Amz-Target header")
+            raise self.target_error("MissingAction", "The request has no X-Amz-Target header")
         operation = self.operations.get(target.strip())
         if operation is None and self.faults("target-service-ignored"):
             by_name = {t.rsplit(".", 1)[-1]: op for t, op in self.operations.items()}
             operation = by_name.get(target.strip().rsplit(".", 1)[-1])
         if operation is None:
-            raise _error("UnknownOperationException", f"Unknown operation: {target}")
+            raise self.target_error("InvalidAction", f"Unknown operation: {target}")
         return operation
 
+    def method_refusal(self, method: str) -> Exception:
+        """A non-POST request's answer: 404 UnknownOperationException, or a variant's."""
+        if self.variants("method-405"):
+            return PlainAnswer(405, b"Method Not Allowed", {"Allow": "POST", "Content-Type": "text/plain"})
+        if self.variants("method-404-plain"):
+            return PlainAnswer(404, b"Not Found", {"Content-Type": "text/plain"})
+        status = 400 if self.variants("method-400") else 404
+        return ApiError("UnknownOperationException", f"Method {method} is not supported", status)
+
+    def target_error(self, guide_type: str, message: str) -> ApiError:
+        """A missing or unknown X-Amz-Target: 400 UnknownOperationException, or a variant's answer."""
+        if self.variants("user-guide-action-errors"):
+            return ApiError(guide_type, message)
+        status = 404 if self.variants("unknown-operation-404") else 400
+        return ApiError("UnknownOperationException", message, status)
+
     def check_content_type(self, request: Request) -> None:
-        """Any Content-Type is served (disputed), unless a fault refuses the foreign ones."""
+        """Any Content-Type is served (disputed), unless a variant or a fault refuses the foreign ones."""
         media_type = request.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if media_type != model.JSON_CONTENT_TYPE and self.variants("strict-content-type"):
+            # AWS's answer (PROTOCOL.md > Errors): 404, a body that is not JSON, no Content-Type
+            raise PlainAnswer(404, b"<UnknownOperationException/>", {REQUEST_ID_HEADER: str(uuid.uuid4())})
         if media_type != model.JSON_CONTENT_TYPE and self.faults("foreign-content-type-serialization-error"):
             raise _error("SerializationException", f"Cannot read a body of type {media_type or '(none)'}")
+
+    def throttle(self) -> None:
+        """Variant "throttling": every THROTTLE_EVERY-th authenticated request is refused, 'Rate exceeded'."""
+        if not self.variants("throttling"):
+            return
+        with self._id_lock:
+            self._served += 1
+            throttled = self._served % THROTTLE_EVERY == 0
+        if throttled:
+            raise _error("ThrottlingException", "Rate exceeded")
 
     def parse(self, body: bytes) -> Any:
         if not body.strip():
             if self.faults("empty-body-500"):
                 raise _internal_failure("Expecting value: line 1 column 1 (char 0)")
+            if self.variants("empty-body-serialization"):
+                raise _error("SerializationException", "The request body is empty: a JSON object is expected")
             return {}
         status = 500 if self.faults("bad-json-500") else 400
         try:
@@ -437,25 +527,47 @@ class Emulator:
         except WrongType as exc:
             raise _error("SerializationException", str(exc)) from None
         except Invalid as exc:
+            if self.variants("invalid-parameters"):
+                raise ApiError("InvalidGatewayRequestException", str(exc), code="InvalidParameters",
+                               details={"reason": exc.violations[0].constraint}) from None
             raise _error("ValidationException", str(exc)) from None
 
     # -- operations ------------------------------------------------------------------------------
     def create_snapshot(self, params: Any) -> dict[str, Any]:
         if isinstance(params, dict):
             self._screen(params)
+            self._refuse_unknown_members(params)
         params = self._validated("CreateSnapshot", params)
         self._store_faults(params)
         arn = params.get("VolumeARN", "")   # always there, unless a fault left it optional
         if self.store.volume(arn) is None and not self.faults("unknown-volume-accepted"):
+            gateway = arn.rpartition("/volume/")[0]
+            if self.variants("gateway-not-found") and not self.store.gateway_exists(gateway):
+                raise _gateway_not_found(gateway)
             raise _volume_not_found(arn)
-        digits = 10 if self.faults("snapshot-id-wrong-form") else 8
+        digits = (10 if self.faults("snapshot-id-wrong-form")
+                  else 17 if self.variants("long-snapshot-ids") else 8)
         snapshot_id = self.store.create_snapshot(arn, params.get("SnapshotDescription", ""),
                                                  params.get("Tags", []), digits)
+        if self.variants("upper-case-snapshot-ids"):
+            snapshot_id = "snap-" + snapshot_id[len("snap-"):].upper()
         if self.faults("snapshot-id-repeated"):
             with self._id_lock:
                 snapshot_id = self._first_snapshot_id = self._first_snapshot_id or snapshot_id
         echoed = _not_echoed(arn) if self.faults("volume-arn-not-echoed") else arn
-        return {"VolumeARN": echoed, "SnapshotId": snapshot_id}
+        result: dict[str, Any] = {"VolumeARN": echoed, "SnapshotId": snapshot_id}
+        if self.variants("extra-response-members"):   # members a later API version might add
+            result.update(SnapshotDescription=params.get("SnapshotDescription", ""),
+                          Tags=params.get("Tags", []), VolumeRecoveryPointTime=time.time())
+        return result
+
+    def _refuse_unknown_members(self, params: dict[str, Any]) -> None:
+        """Variants "unknown-member-*": a member the API does not define is refused."""
+        for variant, type_ in UNKNOWN_MEMBER_ANSWERS.items():
+            if self.variants(variant):
+                unknown = _unknown_members(params, self.validators["CreateSnapshot"].schema["properties"])
+                if unknown:
+                    raise _error(type_, f"Unknown member '{unknown[0]}' in the request")
 
     def _screen(self, params: dict[str, Any]) -> None:
         """Faults that answer a request body before it is validated."""
@@ -467,7 +579,7 @@ class Emulator:
             raise _internal_failure("__init__() got an unexpected keyword argument")
         tags = params.get("Tags")
         if self.faults("too-many-tags-exception") and isinstance(tags, list) \
-                and len(tags) > int(schema["Tags"]["maxItems"]):
+                and len(tags) > int(schema["Tags"].get("maxItems", len(tags))):
             raise _error("TooManyTagsException", f"At most {schema['Tags']['maxItems']} tags are allowed")
 
     def _store_faults(self, params: dict[str, Any]) -> None:
@@ -503,27 +615,67 @@ class Emulator:
         status = err.status
         if err.type == "ValidationException" and self.faults("validation-500"):
             status = 500
-        body: dict[str, Any] = {"__type": err.type, "message": err.message}
-        headers = {"X-Amzn-ErrorType": err.type}
-        if err.code is not None and err.type in MODELLED_ERRORS:
+        body_type, header_type = self.error_type_names(err.type)
+        message_key = "Message" if self.variants("capital-message") else "message"
+        modelled = err.type in MODELLED_ERRORS
+        message = None if self.variants("null-message") and not modelled else err.message
+        body: dict[str, Any] = {"__type": body_type, message_key: message}
+        headers = {} if self.variants("no-error-type-header") else {"X-Amzn-ErrorType": header_type}
+        if err.code is not None and modelled:
             code = _upper_snake(err.code) if self.faults("error-code-invalid") else err.code
-            body["error"] = {"errorCode": code, "errorDetails": err.details}
+            body["error"] = {"errorCode": code} if self.variants("errors-without-details") \
+                else {"errorCode": code, "errorDetails": err.details}
         if self.faults("error-type-header-mismatch"):
             headers["X-Amzn-ErrorType"] = "InternalServerError" if err.type != "InternalServerError" \
                 else "ValidationException"
         if self.faults("error-without-type"):
-            del body["__type"], headers["X-Amzn-ErrorType"]
+            body.pop("__type")
+            headers.pop("X-Amzn-ErrorType", None)
+        request_id = str(uuid.uuid4())
+        if self.variants("extra-response-members"):
+            body.update(RequestId=request_id, Retryable=err.type == "ThrottlingException")
         if close:
             headers["Connection"] = "close"
-        return self._json_response(status, body, headers)
+        return self._json_response(status, body, headers, request_id)
 
-    def _json_response(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> Response:
-        headers = {**JSON_HEADERS, "x-amzn-RequestId": str(uuid.uuid4()), **headers}
+    def error_type_names(self, type_: str) -> tuple[str, str]:
+        """The error type as the body's __type and as X-Amzn-ErrorType give it."""
+        if not self.variants("fully-qualified-type"):
+            return type_, type_
+        namespace = SERVICE_NAMESPACE if type_ in MODELLED_ERRORS or type_ == "ValidationException" \
+            else CORAL_NAMESPACE
+        suffix = HEADER_NAMESPACES.get(type_, namespace)
+        return f"{namespace}#{type_}", f"{type_}:http://internal.amazon.com/coral/{suffix}/"
+
+    def plain_response(self, answer: PlainAnswer, close: bool = False) -> Response:
+        """A variant's answer that is not JSON (the HTTP variants still apply in the handler)."""
+        headers = dict(answer.headers)
+        if close:
+            headers["Connection"] = "close"
+        response = Response(answer.body, status=answer.status, headers=headers)
+        if "Content-Type" not in answer.headers:
+            del response.headers["Content-Type"]   # AWS's <UnknownOperationException/> names no type
+        return response
+
+    def _json_response(self, status: int, body: dict[str, Any], headers: dict[str, str],
+                       request_id: str | None = None) -> Response:
+        headers = {**JSON_HEADERS, REQUEST_ID_HEADER: request_id or str(uuid.uuid4()), **headers}
         if self.faults("plain-json-content-type"):
             headers["Content-Type"] = "application/json"
         if self.faults("request-id-missing"):
-            del headers["x-amzn-RequestId"]
-        return Response(json.dumps(body).encode("utf-8"), status=status, headers=headers)
+            del headers[REQUEST_ID_HEADER]
+        if self.variants("json-formatting"):   # lone surrogates become \\udcxx escapes: still JSON
+            text = json.dumps(dict(reversed(body.items())), ensure_ascii=False, indent=2)
+            data = text.encode("utf-8", "backslashreplace")
+        else:
+            data = json.dumps(body).encode("utf-8")
+        if self.variants("extra-response-headers"):
+            headers.update({"Content-Type": headers["Content-Type"] + "; charset=utf-8",
+                            "x-amz-crc32": str(zlib.crc32(data)), "Vary": "Origin",
+                            "x-amz-id-2": base64.b64encode(os.urandom(24)).decode("ascii")})
+        if self.variants("amz-request-id") and REQUEST_ID_HEADER in headers:
+            headers["x-amz-request-id"] = headers.pop(REQUEST_ID_HEADER)
+        return Response(data, status=status, headers=headers)
 
 
 def _marker_offset(marker: str | None, total: int) -> int:
@@ -563,6 +715,10 @@ class _Handler(WSGIRequestHandler):
         # the client's delayed ACK (~40 ms) and a keep-alive client stalls near 25 req/s.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.linger = False
+        self.served = 0
+        self.variants = self.server.app.variants
+        if self.variants("http-1.0"):
+            self.protocol_version = "HTTP/1.0"   # one request per connection, closed after the answer
         self.server.opened(self.connection)
 
     def finish(self) -> None:
@@ -595,6 +751,10 @@ class _Handler(WSGIRequestHandler):
         if self.request_version == "HTTP/0.9":   # "GET /": no headers to carry an answer in
             self.send_error(400, "HTTP/0.9 requests are not served")
             return
+        if self.variants("keep-alive-race") and self.served:
+            self.close_connection = True   # the idle timeout won the race: closed, unread, unanswered
+            return
+        self.served += 1
         self.environ = environ = self.make_environ()
         answer: dict[str, Any] = {}
 
@@ -609,15 +769,27 @@ class _Handler(WSGIRequestHandler):
             self.close_connection = True
             return
         self.linger = bool(environ.get(_CLOSE_KEY))
+        headers, body = http_variants(self.variants, answer["headers"], body)
         try:
-            self.send_response(int(answer["status"].split(None, 1)[0]))
-            for name, value in answer["headers"]:
+            self.send_status(int(answer["status"].split(None, 1)[0]))
+            for name, value in headers:
                 self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
         except OSError:
             self.close_connection = True
+
+    def send_status(self, code: int) -> None:
+        """The status line, Server and Date (lower-case names with the variant "lower-case-headers")."""
+        if self.variants("interim-100-continue") and self.request_version == "HTTP/1.1":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        if not self.variants("lower-case-headers"):
+            self.send_response(code)
+            return
+        self.send_response_only(code)
+        self.send_header("server", self.version_string())
+        self.send_header("date", self.date_time_string())
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's answer to a request it cannot parse: JSON, 4xx, connection closed."""
@@ -644,6 +816,37 @@ class _Handler(WSGIRequestHandler):
 
     def log(self, type: str, message: str, *args: Any) -> None:
         logger.debug(message, *args)
+
+
+def _without(headers: list[tuple[str, str]], name: str) -> list[tuple[str, str]]:
+    return [(n, v) for n, v in headers if n.lower() != name]
+
+
+def _chunked(body: bytes) -> bytes:
+    """``body`` in Transfer-Encoding: chunked (two chunks when it has two bytes or more)."""
+    half = len(body) // 2
+    parts = [p for p in (body[:half], body[half:]) if p]
+    return b"".join(b"%X\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
+
+
+def http_variants(variants: VariantSet, headers: list[tuple[str, str]],
+                  body: bytes) -> tuple[list[tuple[str, str]], bytes]:
+    """The answer's headers and body as the HTTP variants send them (framing, coding, header case)."""
+    headers = list(headers)
+    if variants("gzip-responses") and body:
+        body = gzip.compress(body, mtime=0)
+        headers = [*_without(headers, "content-length"), ("Content-Encoding", "gzip"),
+                   ("Content-Length", str(len(body)))]
+    if variants("http-1.0"):          # the body ends where the connection does
+        headers = _without(headers, "content-length")
+    if variants("chunked-responses"):
+        headers = [*_without(headers, "content-length"), ("Transfer-Encoding", "chunked")]
+        body = _chunked(body)
+    if variants("connection-close"):
+        headers = [*_without(headers, "connection"), ("Connection", "close")]
+    if variants("lower-case-headers"):
+        headers = [(n.lower(), v) for n, v in headers]
+    return headers, body
 
 
 def _linger(sock: socket.socket) -> None:
@@ -715,15 +918,19 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 class ReferenceEndpoint:
     """The reference endpoint on a real socket, served from a daemon thread (a context manager)."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, region: str = "us-east-2",
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, region: str | None = None,
                  faults: Iterable[str] = (), state: str | os.PathLike[str] | None = None,
                  credentials: model.Credentials = model.EXAMPLE_CREDENTIALS,
-                 volumes: Iterable[str] = ()) -> None:
-        self.host, self.port, self.region, self.credentials = host, port, region, credentials
+                 volumes: Iterable[str] = (), variants: Iterable[str] = ()) -> None:
         self.faults = FaultSet(faults)
+        self.variants = VariantSet(variants)
+        partition, home = next((PARTITIONS[v] for v in sorted(self.variants.names) if v in PARTITIONS),
+                               ("aws", "us-east-2"))
+        region = region or home    # us-east-2 (the reference's example) unless a partition variant's
+        self.host, self.port, self.region, self.credentials = host, port, region, credentials
         self.state = os.fspath(state) if state is not None else None
-        self.gateway_arn = seeded_gateway_arn(region)
-        self.volume_arn = seeded_volume_arn(region)
+        self.gateway_arn = seeded_gateway_arn(region, partition)
+        self.volume_arn = seeded_volume_arn(region, partition)
         self.volume_arns = tuple(dict.fromkeys((self.volume_arn, *volumes)))
         self.url = ""
         self.store: Store | None = None
@@ -743,8 +950,8 @@ class ReferenceEndpoint:
             store.close()
             raise
         with sock:   # the server keeps its own duplicate of the descriptor
-            self._server = _Server(self.host, self.port, Emulator(self.region, self.credentials,
-                                                                   self.faults, store), sock.fileno())
+            app = Emulator(self.region, self.credentials, self.faults, store, self.variants)
+            self._server = _Server(self.host, self.port, app, sock.fileno())
         self.store, self.port = store, self._server.port
         shown = f"[{self.host}]" if ":" in self.host else self.host
         self.url = f"http://{shown}:{self.port}/"
@@ -790,8 +997,9 @@ class ReferenceEndpoint:
         self.stop()
 
     def __repr__(self) -> str:
-        faults = sorted(self.faults.names)
-        return f"ReferenceEndpoint(url={self.url!r}, region={self.region!r}, faults={faults})"
+        faults, variants = sorted(self.faults.names), sorted(self.variants.names)
+        return (f"ReferenceEndpoint(url={self.url!r}, region={self.region!r}, faults={faults}, "
+                f"variants={variants})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -803,12 +1011,17 @@ _REGION = re.compile(r"^[a-z0-9-]+$")
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
-    parser.add_argument("--region", default="us-east-2", help="region of the endpoint (default us-east-2)")
+    parser.add_argument("--region", help="region of the endpoint (default us-east-2, or the partition "
+                                         "variant's)")
     parser.add_argument("--state", metavar="FILE", help="SQLite file keeping the state across restarts "
                                                         "(default: in memory)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME",
                         help="inject a named fault (repeatable; see --list-faults)")
     parser.add_argument("--list-faults", action="store_true", help="list the injectable faults and exit")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME",
+                        help="answer in a conformant way other than the default (repeatable; see "
+                             "--list-variants)")
+    parser.add_argument("--list-variants", action="store_true", help="list the conformant variants and exit")
     parser.add_argument("--volume", action="append", default=[], metavar="ARN",
                         help="add a volume (and its gateway) besides the seeded one (repeatable)")
     parser.add_argument("--access-key", help="access key id to accept (env SGW_ACCESS_KEY_ID; "
@@ -831,8 +1044,8 @@ def _credentials(args: argparse.Namespace) -> tuple[model.Credentials, str]:
     return model.Credentials(access, secret), f"from {origin}"
 
 
-def _check_volumes(arns: Iterable[str]) -> list[str]:
-    validator = RequestValidator()
+def _check_volumes(arns: Iterable[str], variants: VariantSet | None = None) -> list[str]:
+    validator = RequestValidator(variants=variants)
     for arn in arns:
         problems = validator.violations({"VolumeARN": arn, "SnapshotDescription": "x"})
         if problems:
@@ -850,6 +1063,7 @@ def _banner(endpoint: ReferenceEndpoint, secret_origin: str) -> Iterator[str]:
         yield f"  volume:     {arn}"
     yield f"  state:      {endpoint.state or 'in memory'}"
     yield f"  faults:     {', '.join(sorted(endpoint.faults.names)) or 'none'}"
+    yield f"  variants:   {', '.join(sorted(endpoint.variants.names)) or 'none'}"
     yield "Ctrl-C or SIGTERM stops it."
 
 
@@ -857,12 +1071,15 @@ def command(args: argparse.Namespace) -> int:
     if args.list_faults:
         print(fault_listing())
         return 0
-    faults = FaultSet(args.fault)
-    if not _REGION.match(args.region):
+    if args.list_variants:
+        print(variant_listing())
+        return 0
+    faults, variants = FaultSet(args.fault), VariantSet(args.variant)
+    if args.region is not None and not _REGION.match(args.region):
         raise UsageError(f"--region {args.region!r} is not a region name")
     credentials, secret_origin = _credentials(args)
     endpoint = ReferenceEndpoint(args.host, args.port, args.region, faults.names, args.state,
-                                 credentials, _check_volumes(args.volume))
+                                 credentials, _check_volumes(args.volume, variants), variants.names)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     stop = threading.Event()   # handlers first: a signal arriving right after the banner still stops us
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}

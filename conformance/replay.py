@@ -107,7 +107,8 @@ def target_config(report: dict[str, Any], args: argparse.Namespace) -> runner.Ru
         return runner.RunConfig(endpoint=args.endpoint, region=region, allow_live=args.allow_live,
                                 timeout=args.timeout)
     if report.get("embedded"):
-        return runner.RunConfig(region=region, faults=tuple(report.get("faults") or ()), timeout=args.timeout)
+        return runner.RunConfig(region=region, faults=tuple(report.get("faults") or ()),
+                                variants=tuple(report.get("variants") or ()), timeout=args.timeout)
     return runner.RunConfig(endpoint=report["endpoint"], region=region, allow_live=args.allow_live,
                             timeout=args.timeout)
 
@@ -180,8 +181,10 @@ def where_sent(target: runner.Target) -> str:
     text = f"{target.url} (region {target.region}"
     if target.embedded is not None:
         faults = sorted(target.embedded.faults.names)
+        variants = sorted(target.embedded.variants.names)
         text += ", a new embedded reference endpoint"
         text += f" with faults {', '.join(faults)}" if faults else ""
+        text += f" with variants {', '.join(variants)}" if variants else ""
     return text + ")"
 
 

@@ -226,6 +226,7 @@ def build_report(result: RunResult, report_dir: Path) -> dict[str, Any]:
         "endpoint": result.endpoint,
         "embedded": result.embedded,
         "faults": list(result.faults),
+        "variants": list(result.variants),
         "region": result.region,
         "volume_arn": result.volume_arn,
         "profile": result.profile,

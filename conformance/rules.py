@@ -29,6 +29,7 @@ PROTO = "PROTOCOL.md"
 OBSERVED = f"observed AWS behaviour ({PROTO} > Errors)"
 SMITHY = "awsJson1_1 (smithy aws-json-1_1-protocol)"
 SIGV4 = "SigV4 (AWS Signature Version 4 signing process)"
+USER_GUIDE = "Storage Gateway User Guide > API Reference for Storage Gateway > Error responses"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ VALIDATION = (
 )
 SERIALIZATION = (Outcome.error("SerializationException", 400),)
 UNKNOWN_OPERATION = (Outcome.error("UnknownOperationException", 400),)
+# A missing or unknown X-Amz-Target (disputed point "target-errors").
+TARGET_MISSING = (Outcome.error("UnknownOperationException", 400, 404), Outcome.error("MissingAction", 400))
+TARGET_UNKNOWN = (Outcome.error("UnknownOperationException", 400, 404), Outcome.error("InvalidAction", 400))
 NOT_FOUND = (
     Outcome.error("InvalidGatewayRequestException", 400, codes=("VolumeNotFound", "GatewayNotFound")),
 )
@@ -96,6 +100,11 @@ DISPUTES: dict[str, str] = {
                     "commonly accept the request: either answer (a warning at most)",
     "body-empty": "an empty body may be read as {} (then required members are missing: "
                   "ValidationException) or refused as not JSON (SerializationException)",
+    "target-errors": "AWS's JSON services answer a missing or unknown X-Amz-Target with 400 "
+                     "UnknownOperationException; AWS answers a request it cannot route with 404 "
+                     "UnknownOperationException, as emulators (floci) do for an unknown target; the Storage "
+                     "Gateway User Guide lists 400 MissingAction (no action) and 400 InvalidAction (an "
+                     "invalid one): any of these",
 }
 
 # The botocore comparison (schemas/disputed.json, conformance.botocore_compare) records each
@@ -185,11 +194,14 @@ _VALIDATION_SRC = f"{OBSERVED}: constraint violation -> ValidationException"
 _RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
     # -- envelope -------------------------------------------------------------------------------
     ("envelope.target-missing",
-     "A request without X-Amz-Target is refused with 400 UnknownOperationException.",
-     f"{SMITHY} > X-Amz-Target; {OBSERVED}", "MUST", UNKNOWN_OPERATION, None),
+     "A request without X-Amz-Target is refused with 400 UnknownOperationException (or 404, or 400 "
+     "MissingAction).", f"{SMITHY} > X-Amz-Target; {OBSERVED}; {USER_GUIDE} (MissingAction)", "MUST",
+     TARGET_MISSING, "target-errors"),
     ("envelope.target-unknown",
      "A request whose X-Amz-Target names no operation of the service is refused with 400 "
-     "UnknownOperationException.", f"{SMITHY} > X-Amz-Target; {OBSERVED}", "MUST", UNKNOWN_OPERATION, None),
+     "UnknownOperationException (or 404, or 400 InvalidAction).",
+     f"{SMITHY} > X-Amz-Target; {OBSERVED}; {USER_GUIDE} (InvalidAction)", "MUST", TARGET_UNKNOWN,
+     "target-errors"),
     ("envelope.method",
      "A request with a method other than POST gets a 4xx answer, never a success.",
      f"{SMITHY} > requests are POST /; {OBSERVED} (404 seen)", "MUST", ANY_4XX, None),
@@ -318,17 +330,23 @@ _RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      f"{SMITHY} > error responses; {PROTO} > Errors (botocore reads only the body __type)", "MUST", (), None),
     ("response.error-type-header", "An X-Amzn-ErrorType header, when present, sanitises to the same type "
      "as the body __type.", f"{SMITHY} > error responses; {PROTO} > Errors", "MUST", (), None),
-    ("response.error-shape", "An error body's message (message or Message) is a string, and a modelled "
-     "error's error.errorCode is one of the ErrorCode enum values.",
-     f"{REF} > Errors; botocore model > StorageGatewayError, ErrorCode", "MUST", (), None),
+    ("response.error-shape", "An error body's message (message or Message) is a string or null (absent), "
+     "and a modelled error's error.errorCode is one of the ErrorCode enum values (errorDetails, when "
+     "present, a map of strings).",
+     f"{REF} > Errors; botocore model > StorageGatewayError, ErrorCode; {SMITHY} > null members; "
+     "observed: DynamoDB Local answers \"message\": null", "MUST", (), None),
     ("response.success-schema", "A 200 body validates against the CreateSnapshotResponse schema "
-     "(SnapshotId snap- followed by 8 or 17 hex digits).", f"{REF} > Response Elements", "MUST", (), None),
+     "(SnapshotId snap- followed by 8 or 17 hex digits; members it does not define are ignored; a "
+     "VolumeARN the botocore model's pattern allows is accepted).",
+     f"{REF} > Response Elements; schemas/disputed.json (CreateSnapshotResponse.VolumeARN.pattern)",
+     "MUST", (), None),
     ("response.volume-arn-echo", "The VolumeARN of a success is exactly the request's VolumeARN.",
      f"{REF} > Response Elements > VolumeARN", "MUST", (), None),
     ("response.content-type", "Answers carry Content-Type application/x-amz-json-1.1.",
      f"{SMITHY} > Content-Type; {REF} > Examples", "SHOULD", (), None),
-    ("response.request-id", "Answers carry an x-amzn-RequestId header.",
-     f"{REF} > Examples (x-amzn-RequestId); {PROTO} > Errors", "SHOULD", (), None),
+    ("response.request-id", "Answers of the service (a JSON body) carry an x-amzn-RequestId header.",
+     f"{REF} > Examples (x-amzn-RequestId); {PROTO} > Errors (successful responses carry it); botocore "
+     "JSON parser (reads x-amzn-requestid only)", "SHOULD", (), None),
     # -- transport ------------------------------------------------------------------------------
     ("transport.answered", "Every request gets a complete HTTP answer in time (no hang, reset, garbage, "
      "endless body or redirect away).", "HTTP/1.1 (RFC 9112); " + SMITHY, "MUST", (), None),

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import re
 import shutil
 import sys
 import threading
@@ -72,6 +73,7 @@ class RunConfig:
     max_snapshots: int | None = None      # None: unlimited on loopback, LIVE_MAX_SNAPSHOTS on live
     timeout: float = DEFAULT_TIMEOUT_S
     faults: tuple[str, ...] = ()          # embedded endpoint only (tests, demonstrations)
+    variants: tuple[str, ...] = ()        # embedded endpoint only: conformant non-default answers
     credentials: Credentials | None = None  # None: the environment (external endpoints)
     baseline: Path | None = None          # known failures (conformance.baseline)
     update_baseline: bool = False         # rewrite ``baseline`` with this run's failures
@@ -101,6 +103,7 @@ class RunResult:
     report_paths: dict[str, Path] = field(default_factory=dict)
     credentials: Credentials | None = field(default=None, repr=False)   # for redaction only
     baseline: baselines.Comparison | None = None
+    variants: tuple[str, ...] = ()     # the embedded endpoint's variants (conformance.faults.VARIANTS)
 
     @property
     def verdict(self) -> str:
@@ -161,12 +164,18 @@ def credentials_from_env() -> Credentials:
     return Credentials(key, secret, token)
 
 
+# AWS endpoint host names: storagegateway[-fips].<region>.<DNS suffix of the partition>, the suffix
+# amazonaws.com, amazonaws.com.cn (aws-cn), amazonaws.eu (aws-eusc), api.aws (dual-stack), ...
+SERVICE_HOST_LABELS = ("storagegateway", "storagegateway-fips")
+_REGION_LABEL = re.compile(r"^[a-z]{2,}(-[a-z]+)+-[0-9]+$")     # us-east-2, cn-north-1, eusc-de-east-1
+
+
 def region_for(url: str, given: str | None) -> str:
     """--region, else the region named in an AWS host name, else the environment, else us-east-2."""
     if given:
         return given
-    labels = (urlsplit(url).hostname or "").split(".")
-    if len(labels) >= 4 and labels[0] == "storagegateway" and labels[-2] == "amazonaws":
+    labels = (urlsplit(url).hostname or "").lower().split(".")
+    if len(labels) >= 4 and labels[0] in SERVICE_HOST_LABELS and _REGION_LABEL.match(labels[1]):
         return labels[1]
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
@@ -200,7 +209,8 @@ def open_target(config: RunConfig) -> Iterator[Target]:
     if config.endpoint is None:
         from conformance import emulator, faults
         chosen = faults.resolve(config.faults)
-        kwargs: dict[str, Any] = {"faults": tuple(sorted(chosen))}
+        kwargs: dict[str, Any] = {"faults": tuple(sorted(chosen)),
+                                  "variants": tuple(sorted(faults.resolve_variants(config.variants)))}
         if config.region:
             kwargs["region"] = config.region
         if config.credentials is not None:
@@ -212,8 +222,9 @@ def open_target(config: RunConfig) -> Iterator[Target]:
         finally:
             endpoint.stop()
         return
-    if config.faults:
-        raise UsageError("--fault applies to the embedded reference endpoint only (drop --endpoint)")
+    if config.faults or config.variants:
+        raise UsageError("--fault and --variant apply to the embedded reference endpoint only "
+                         "(drop --endpoint)")
     url, live = check_endpoint(config.endpoint, config.allow_live)
     creds = config.credentials or credentials_from_env()
     yield Target(url, region_for(url, config.region), creds, live)
@@ -236,7 +247,8 @@ class TransportPool:
             from conformance.transport import Transport
             # ``timeout`` bounds each exchange, connect to last byte (wall clock).
             transport = Transport(self.target.url, self.target.region, self.target.credentials,
-                                  timeout=self.timeout, max_response_bytes=MAX_RESPONSE_BYTES)
+                                  timeout=self.timeout, max_response_bytes=MAX_RESPONSE_BYTES,
+                                  **retry_policy(self.target.live))
             self.local.transport = transport
             with self.lock:
                 self.all.append(transport)
@@ -250,6 +262,13 @@ class TransportPool:
             for transport in self.all:
                 transport.close()
             self.all.clear()
+
+
+def retry_policy(live: bool) -> dict[str, Any]:
+    """How the transport retries (conformance.transport): throttling answers after a backoff (1 s
+    and up on a live endpoint, 50 ms on loopback); a request dropped unanswered on a reused
+    keep-alive connection, except, on a live endpoint, one that could create a billable snapshot."""
+    return {"throttle_base_s": 1.0 if live else 0.05, "retry_creating_on_stale": not live}
 
 
 def _volume_arns(listed: Any) -> tuple[str, ...]:
@@ -470,7 +489,7 @@ def run_suite(config: RunConfig, progress_stream: TextIO | None = None) -> RunRe
             profile=config.profile, seed=config.seed, workers=config.workers, started_at=started,
             duration_s=time.perf_counter() - t0, cases_generated=len(cases), requests_sent=run.sent,
             scoreboard=board, exchanges=run.exchanges, stopped=run.stopped, send_duration_s=send_s,
-            credentials=target.credentials)
+            credentials=target.credentials, variants=tuple(sorted(config.variants)))
     if config.baseline is not None and known_failures is not None:
         result.baseline = compare_with_baseline(result, board, config.baseline, known_failures,
                                                 config.update_baseline)
@@ -579,6 +598,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--update-baseline", action="store_true",
                         help="write this run's failures to the --baseline FILE (and exit 0)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME", help=argparse.SUPPRESS)
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME", help=argparse.SUPPRESS)
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
@@ -586,6 +606,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
                      profile=args.profile, seed=args.seed, workers=args.workers,
                      report_dir=args.report_dir, allow_live=args.allow_live,
                      max_snapshots=args.max_snapshots, timeout=args.timeout, faults=tuple(args.fault),
+                     variants=tuple(args.variant),
                      baseline=args.baseline, update_baseline=args.update_baseline)
 
 

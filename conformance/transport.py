@@ -10,17 +10,29 @@ A case with ``raw_body`` sends those bytes as they are, with any method, target 
 The endpoint may be hostile: redirects are not followed, at most ``max_response_bytes`` of a
 body are read, and a watchdog cuts every exchange at ``timeout`` seconds of wall-clock time (a
 server trickling bytes forever cannot hold us).  Transport problems never raise: they become
-``Exchange.error``.  The recorded request has its signature and session token redacted; the
-secret key is never stored in an exchange.
+``Exchange.error``.
+
+The endpoint may also be correct in ways a naive client trips over, and those are absorbed here
+(conformance.faults.VARIANTS proves each): a body in ``Content-Encoding: gzip`` or ``deflate``
+is decoded (RFC 9110 > 8.4); a throttling answer (400 ThrottlingException and kin, or 429) is
+retried after a backoff, as botocore does; a request dropped unanswered on a *reused*
+keep-alive connection (the server's idle timeout won the race, RFC 9112 > 9.3.1) is re-sent on
+a fresh one (unless ``retry_creating_on_stale`` is off and the case could create a snapshot).
+The exchange recorded is the last attempt.
+
+The recorded request has its signature and session token redacted; the secret key is never
+stored in an exchange.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import threading
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,6 +62,16 @@ EXPIRED_BY = timedelta(minutes=20)        # beyond both the 5- and the 15-minute
 TAMPER_SIGNED_BODY = b"{}"                # body-tampered: this is signed, the case's body is sent
 OTHER_SERVICE = "ec2"
 _READ_CHUNK = 64 * 1024
+# botocore > retries (standard mode): error codes it retries as throttling; HTTP 429 too.
+THROTTLING_TYPES = frozenset({"ThrottlingException", "Throttling", "ThrottledException",
+                              "RequestThrottledException", "TooManyRequestsException",
+                              "RequestLimitExceeded", "SlowDown", "RequestThrottled"})
+THROTTLE_RETRIES = 4          # attempts after the first one
+MAX_BACKOFF_S = 20.0
+STALE_RETRIES = 3             # re-sends of a request dropped on a reused connection
+# Exceptions that mean "the connection was closed before any answer" (not a timeout).
+_CLOSED_UNANSWERED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+                      ConnectionAbortedError)
 
 
 class DiscoveryError(UsageError):
@@ -285,7 +307,8 @@ class Transport:
 
     def __init__(self, endpoint: str, region: str, credentials: Credentials, timeout: float = 5.0,
                  max_response_bytes: int = 1 << 20, total_deadline_s: float | None = None,
-                 pool_size: int = 8) -> None:
+                 pool_size: int = 8, throttle_retries: int = THROTTLE_RETRIES,
+                 throttle_base_s: float = 0.05, retry_creating_on_stale: bool = True) -> None:
         parts = urlsplit(endpoint)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(f"endpoint must be an http:// or https:// URL, not {endpoint!r}")
@@ -296,6 +319,9 @@ class Transport:
         self.region = region
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
+        self.throttle_retries, self.throttle_base_s = throttle_retries, throttle_base_s
+        self.retry_creating_on_stale = retry_creating_on_stale
+        self.retries: dict[str, int] = {"throttled": 0, "stale-connection": 0}   # counts, for reports
         self._run_deadline = time.monotonic() + total_deadline_s if total_deadline_s is not None else None
         self._signer = _Signer(self.url, self.host, self.path, region, credentials)
         self._watchdog = _Watchdog()
@@ -345,42 +371,83 @@ class Transport:
 
     # -- sending ------------------------------------------------------------------------------
     def send(self, case: Case) -> Exchange:
-        """Send ``case`` and record what went and what came back (errors as strings)."""
+        """Send ``case`` and record what went and what came back (errors as strings).
+
+        Throttled answers and requests dropped on a reused connection are sent again (see the
+        module's docstring); the exchange returned is the last attempt.
+        """
+        throttled = stale = 0
+        while True:
+            exchange, dropped = self._attempt(case)
+            if dropped and stale < STALE_RETRIES and (self.retry_creating_on_stale or not case.creates):
+                stale += 1
+                self.retries["stale-connection"] += 1
+                continue
+            wait = self._throttle_wait(exchange.response, throttled)
+            if wait is None:
+                return exchange
+            throttled += 1
+            self.retries["throttled"] += 1
+            time.sleep(wait)
+
+    def _attempt(self, case: Case) -> tuple[Exchange, bool]:
+        """One signed send; True when it was dropped unanswered on a reused connection."""
         try:
             body = case.raw_body if case.raw_body is not None else serialise(case.params)
             headers = self._headers(case, body)
         except (TypeError, ValueError) as exc:
             request = SentRequest(case.method, self.url, {}, b"")
-            return Exchange(case, request, error=f"request not built: {exc}")
+            return Exchange(case, request, error=f"request not built: {exc}"), False
         request = SentRequest(case.method, self.url, redact_headers(headers), body)
         remaining = self._remaining()
         if remaining is not None and remaining <= 0:
-            return Exchange(case, request, error="run time budget spent: request not sent")
+            return Exchange(case, request, error="run time budget spent: request not sent"), False
         budget = self.timeout if remaining is None else min(self.timeout, remaining)
-        response, error = self._exchange(case.method, headers, body, budget)
-        return Exchange(case, request, response, error)
+        response, error, dropped = self._exchange(case.method, headers, body, budget)
+        return Exchange(case, request, response, error), dropped
+
+    def _throttle_wait(self, response: Response | None, attempts: int) -> float | None:
+        """Seconds to wait before re-sending a throttled request; None: not throttled, or no retry left."""
+        if response is None or attempts >= self.throttle_retries or not is_throttling(response):
+            return None
+        wait = self.throttle_base_s * 2 ** attempts
+        after = response.headers.get("retry-after", "").strip()
+        if after.isascii() and after.isdigit():
+            wait = max(wait, float(after))
+        remaining = self._remaining()
+        wait = min(wait, MAX_BACKOFF_S)
+        return None if remaining is not None and wait >= remaining else wait
 
     def _remaining(self) -> float | None:
         return None if self._run_deadline is None else self._run_deadline - time.monotonic()
 
+    def _on_connection(self, conn: Any) -> None:
+        """Called as a request goes out on ``conn``: watch it, and note whether it is reused."""
+        conn.sgw_requests = getattr(conn, "sgw_requests", 0) + 1
+        _current.reused = conn.sgw_requests > 1
+        self._watchdog.attach(conn)
+
     def _exchange(self, method: str, headers: dict[str, str], body: bytes,
-                  budget: float) -> tuple[Response | None, str | None]:
+                  budget: float) -> tuple[Response | None, str | None, bool]:
+        """(response, error, dropped): dropped = closed unanswered on a reused connection."""
         start = time.monotonic()
         self._watchdog.arm(start + budget)
-        _current.on_connection = self._watchdog.attach
+        _current.on_connection, _current.reused = self._on_connection, False
         try:
             # The adapter directly: no cookies, no hooks, no redirect handling (redirects are answers).
             resp = self._adapter.send(self._prepared(method, headers, body), stream=True,
                                       timeout=(budget, budget), verify=True, proxies=None)
         except Exception as exc:  # every transport failure becomes an error string
-            return None, _describe(exc, budget, self._watchdog.disarm())
+            cut = self._watchdog.disarm()
+            dropped = not cut and bool(getattr(_current, "reused", False)) and _closed_unanswered(exc)
+            return None, _describe(exc, budget, cut), dropped
         finally:
             _current.on_connection = None
         try:
             if self._watchdog.fired():      # cut while the status line or headers trickled in
                 resp.close()
-                return None, f"no complete answer within {budget:g} s"
-            return self._read(resp, start, budget)
+                return None, f"no complete answer within {budget:g} s", False
+            return (*self._read(resp, start, budget), False)
         finally:
             self._watchdog.disarm()
 
@@ -414,7 +481,27 @@ class Transport:
         else:
             raw.release_conn()
         headers = {k.lower(): v for k, v in resp.headers.items()}
+        if not truncated and data:
+            data, truncated, error = self._decoded(headers.get("content-encoding", ""), data)
         return Response(resp.status_code, headers, data, truncated, time.monotonic() - start), error
+
+    def _decoded(self, coding: str, data: bytes) -> tuple[bytes, bool, str | None]:
+        """The body without its content coding (gzip, deflate), within the read cap.
+
+        A coding this client does not know, or data that does not decode, is left as it came
+        (then it is judged as the bytes it is).
+        """
+        decoder = _decoder(coding.strip().lower())
+        if decoder is None:
+            return data, False, None
+        try:
+            out = decoder.decompress(data, self.max_response_bytes + 1)
+        except zlib.error:
+            return data, False, None
+        if len(out) > self.max_response_bytes:
+            return out[: self.max_response_bytes], True, \
+                f"decoded response body longer than {self.max_response_bytes} bytes"
+        return out, False, None
 
     # -- discovery ----------------------------------------------------------------------------
     def list_volumes(self, max_pages: int = 100) -> list[str]:
@@ -456,6 +543,45 @@ _ERROR_KINDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("Reset", "RemoteDisconnected", "Aborted", "BrokenPipe", "IncompleteRead", "ProtocolError"),
      "connection reset or closed without a complete answer"),
 )
+
+
+def is_throttling(response: Response) -> bool:
+    """A throttling answer: HTTP 429, or a 4xx whose __type is one botocore retries as throttling."""
+    if response.status == 429:
+        return True
+    if not 400 <= response.status < 500:
+        return False
+    body = response.json()
+    raw = body.get("__type") if isinstance(body, dict) else None
+    return isinstance(raw, str) and _sanitised(raw) in THROTTLING_TYPES
+
+
+def _decoder(coding: str) -> Any:
+    """A zlib decompressor for a Content-Encoding (gzip, x-gzip, deflate), or None."""
+    if coding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if coding == "deflate":
+        return zlib.decompressobj(zlib.MAX_WBITS)
+    return None
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and those it wraps (cause, context, a wrapped first argument, urllib3's reason)."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo and len(seen) < 20:
+        item = todo.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        wrapped = [item.__cause__, item.__context__, getattr(item, "reason", None),
+                   item.args[0] if item.args else None]
+        todo += [w for w in wrapped if isinstance(w, BaseException)]
+
+
+def _closed_unanswered(exc: BaseException) -> bool:
+    return any(isinstance(e, _CLOSED_UNANSWERED) for e in _chain(exc))
 
 
 def _describe(exc: BaseException, budget: float, cut_by_watchdog: bool) -> str:

@@ -12,7 +12,9 @@ A member of the wrong JSON type is not a validation error but a deserialization 
 (SerializationException, PROTOCOL.md > Errors): :class:`WrongType` is raised for it.
 JSON ``null`` members count as absent and unknown members are ignored (PROTOCOL.md > The
 request).  Validators are built once; a :class:`~conformance.faults.FaultSet` may move
-constraints (schema edits), count lengths in bytes, or coerce numbers to strings.
+constraints (schema edits), count lengths in bytes, or coerce numbers to strings; a
+:class:`~conformance.faults.VariantSet` may apply the botocore model's constraints or count
+lengths in UTF-16 code units (both conformant).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from conformance import schemas
-from conformance.faults import REMOVE, FaultSet, SchemaEdit
+from conformance.faults import REMOVE, FaultSet, SchemaEdit, VariantSet
 
 # jsonschema keyword -> AWS's constraint wording (PROTOCOL.md > Errors > constraint violation).
 # Lists are measured with the same "length" wording as strings.
@@ -144,6 +146,25 @@ ByteLengthValidator = jsonschema.validators.extend(
     schemas.JavaPatternValidator, {"minLength": _byte_min_length, "maxLength": _byte_max_length})
 
 
+def _utf16_length(instance: str) -> int:
+    return len(instance.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _utf16_min_length(validator: Any, limit: int, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and _utf16_length(instance) < limit:
+        yield ValidationError(f"{instance!r} is shorter than {limit} UTF-16 code units")
+
+
+def _utf16_max_length(validator: Any, limit: int, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and _utf16_length(instance) > limit:
+        yield ValidationError(f"{instance!r} is longer than {limit} UTF-16 code units")
+
+
+# Variant "utf16-lengths": lengths counted as java.lang.String.length() does (PROTOCOL.md > Constraints).
+Utf16LengthValidator = jsonschema.validators.extend(
+    schemas.JavaPatternValidator, {"minLength": _utf16_min_length, "maxLength": _utf16_max_length})
+
+
 def apply_edits(documents: dict[str, dict[str, Any]],
                 edits: Sequence[SchemaEdit]) -> dict[str, dict[str, Any]]:
     """A deep copy of ``documents`` with the fault's schema edits applied."""
@@ -172,15 +193,19 @@ def _json_number_text(value: int | float) -> str:
 class RequestValidator:
     """Validates one operation's request body against the (fault-adjusted) schemas."""
 
-    def __init__(self, schema_name: str = "CreateSnapshotRequest", faults: FaultSet | None = None) -> None:
+    def __init__(self, schema_name: str = "CreateSnapshotRequest", faults: FaultSet | None = None,
+                 variants: VariantSet | None = None) -> None:
         faults = faults or FaultSet()
-        documents = apply_edits({**schemas.load_all(), **EXTRA_SCHEMAS}, faults.schema_edits())
+        variants = variants or VariantSet()
+        documents = apply_edits({**schemas.load_all(), **EXTRA_SCHEMAS},
+                                (*variants.schema_edits(), *faults.schema_edits()))
         # Without "$schema", $ref'd schemas keep this validator class (see conformance.schemas).
         documents = {n: {k: v for k, v in d.items() if k != "$schema"} for n, d in documents.items()}
         registry: Registry = Registry().with_resources(
             (d["$id"], Resource.from_contents(d, default_specification=DRAFT202012))
             for d in documents.values())
-        cls = ByteLengthValidator if faults("length-in-bytes") else schemas.JavaPatternValidator
+        cls = (ByteLengthValidator if faults("length-in-bytes")
+               else Utf16LengthValidator if variants("utf16-lengths") else schemas.JavaPatternValidator)
         self.schema = documents[schema_name]
         self._validator = cls(self.schema, registry=registry)
         self._coerce_numbers = faults("wrong-type-coerced")

@@ -183,6 +183,23 @@ def test_loopback_is_judged_from_the_host_text_alone(host: str, loopback: bool) 
     assert runner.is_loopback_host(host) is loopback
 
 
+@pytest.mark.parametrize("host,region", [
+    ("storagegateway.us-east-2.amazonaws.com", "us-east-2"),
+    ("storagegateway.cn-north-1.amazonaws.com.cn", "cn-north-1"),        # aws-cn
+    ("storagegateway.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1"),     # aws-eusc
+    ("storagegateway-fips.us-gov-west-1.amazonaws.com", "us-gov-west-1"),
+    ("storagegateway.eu-west-1.api.aws", "eu-west-1"),                    # dual-stack
+    ("STORAGEGATEWAY.AP-SOUTHEAST-2.AMAZONAWS.COM", "ap-southeast-2"),
+    ("storagegateway.example.amazonaws.com", "us-east-2"),                # not a region: the default
+    ("localhost", "us-east-2"),
+])
+def test_the_region_is_read_from_the_endpoint_host_name_of_every_partition(
+        host: str, region: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    assert runner.region_for(f"https://{host}/", None) == region
+
+
 def test_the_default_report_dir_is_under_reports_and_latest_points_at_it(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
