@@ -76,7 +76,14 @@ MAX_BODY_BYTES = 1024 * 1024            # issue 3: bodies over 1 MiB are refused
 MAX_JSON_DEPTH = 100
 CLOCK_WINDOW = timedelta(minutes=15)    # PROTOCOL.md > Errors: 15 min documented, 5 live
 LIVE_CLOCK_WINDOW = timedelta(minutes=5)   # variant "five-minute-clock-window"
-THROTTLE_EVERY = 25                     # variant "throttling": every 25th request is throttled
+THROTTLE_EVERY = 25                     # variants "throttling", ...: every 25th request is refused
+# Variants of the group "busy": the answer to every THROTTLE_EVERY-th authenticated request.
+BUSY_ANSWERS: dict[str, tuple[str, str, int]] = {
+    "throttling": ("ThrottlingException", "Rate exceeded", 400),
+    "throttling-429": ("TooManyRequestsException", "Too many requests", 429),
+    "service-unavailable": ("ServiceUnavailable", "The request has failed due to a temporary failure "
+                                                  "of the server.", 503),
+}
 IDLE_TIMEOUT_S = 60                     # an idle keep-alive connection is closed after this
 LINGER_S, LINGER_BYTES = 3.0, 64 * 1024 * 1024
 DEFAULT_LIST_LIMIT = 100
@@ -492,14 +499,16 @@ class Emulator:
             raise _error("SerializationException", f"Cannot read a body of type {media_type or '(none)'}")
 
     def throttle(self) -> None:
-        """Variant "throttling": every THROTTLE_EVERY-th authenticated request is refused, 'Rate exceeded'."""
-        if not self.variants("throttling"):
+        """Variants "throttling", ...: every THROTTLE_EVERY-th authenticated request is refused."""
+        busy = [answer for name, answer in BUSY_ANSWERS.items() if self.variants(name)]
+        if not busy:
             return
         with self._id_lock:
             self._served += 1
-            throttled = self._served % THROTTLE_EVERY == 0
-        if throttled:
-            raise _error("ThrottlingException", "Rate exceeded")
+            refused = self._served % THROTTLE_EVERY == 0
+        if refused:
+            type_, message, status = busy[0]
+            raise ApiError(type_, message, status)
 
     def parse(self, body: bytes) -> Any:
         if not body.strip():
@@ -716,7 +725,7 @@ class _Handler(WSGIRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.linger = False
         self.served = 0
-        self.variants = self.server.app.variants
+        self.variants = self.server.emulator.variants
         if self.variants("http-1.0"):
             self.protocol_version = "HTTP/1.0"   # one request per connection, closed after the answer
         self.server.opened(self.connection)
@@ -877,6 +886,7 @@ class _Server(ThreadedWSGIServer):
 
     def __init__(self, host: str, port: int, app: Emulator, fd: int) -> None:
         super().__init__(host, port, app, handler=_Handler, fd=fd)
+        self.emulator = app
         self._connections: set[socket.socket] = set()
         self._idle = threading.Condition()
 

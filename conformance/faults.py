@@ -336,7 +336,14 @@ _VARIANTS: tuple[Variant, ...] = (
     Variant("lower-case-headers", "every header name in lower case (x-amzn-requestid, content-type)",
             "RFC 9110 > 5.1 (field names are case-insensitive); HTTP/2 sends them so"),
     Variant("throttling", "every 25th request answered 400 ThrottlingException 'Rate exceeded'",
-            f"{USER_GUIDE} (ThrottlingException: 400); PROTOCOL.md > Errors; botocore retries it"),
+            f"{USER_GUIDE} (ThrottlingException: 400); PROTOCOL.md > Errors; botocore retries it",
+            group="busy"),
+    Variant("throttling-429", "every 25th request answered 429 TooManyRequestsException",
+            "RFC 6585 > 4 (429 Too Many Requests); botocore retries 429 and TooManyRequestsException",
+            group="busy"),
+    Variant("service-unavailable", "every 25th request answered 503 ServiceUnavailable (a passing "
+            "unavailability, whatever the request)", f"{USER_GUIDE} (ServiceUnavailable: 503, 'a "
+            "temporary failure of the server'); botocore retries 503", group="busy"),
     Variant("keep-alive-race", "the second request on a kept-alive connection is dropped unanswered (the "
             "server's idle timeout expired as it arrived)",
             "RFC 9112 > 9.3.1 and 9.6 (a server may close an idle connection at any time; the client "

@@ -58,8 +58,11 @@ VALIDATION = (
 SERIALIZATION = (Outcome.error("SerializationException", 400),)
 UNKNOWN_OPERATION = (Outcome.error("UnknownOperationException", 400),)
 # A missing or unknown X-Amz-Target (disputed point "target-errors").
-TARGET_MISSING = (Outcome.error("UnknownOperationException", 400, 404), Outcome.error("MissingAction", 400))
-TARGET_UNKNOWN = (Outcome.error("UnknownOperationException", 400, 404), Outcome.error("InvalidAction", 400))
+# The first answer is the usual one; the others are the disputed alternatives (reported as such).
+TARGET_MISSING = (*UNKNOWN_OPERATION, Outcome.error("UnknownOperationException", 404),
+                  Outcome.error("MissingAction", 400))
+TARGET_UNKNOWN = (*UNKNOWN_OPERATION, Outcome.error("UnknownOperationException", 404),
+                  Outcome.error("InvalidAction", 400))
 NOT_FOUND = (
     Outcome.error("InvalidGatewayRequestException", 400, codes=("VolumeNotFound", "GatewayNotFound")),
 )

@@ -14,10 +14,12 @@ server trickling bytes forever cannot hold us).  Transport problems never raise:
 
 The endpoint may also be correct in ways a naive client trips over, and those are absorbed here
 (conformance.faults.VARIANTS proves each): a body in ``Content-Encoding: gzip`` or ``deflate``
-is decoded (RFC 9110 > 8.4); a throttling answer (400 ThrottlingException and kin, or 429) is
-retried after a backoff, as botocore does; a request dropped unanswered on a *reused*
-keep-alive connection (the server's idle timeout won the race, RFC 9112 > 9.3.1) is re-sent on
-a fresh one (unless ``retry_creating_on_stale`` is off and the case could create a snapshot).
+is decoded (RFC 9110 > 8.4); a throttling answer (400 ThrottlingException and kin, or 429) or
+a passing unavailability (502, 503, 504) is retried after a backoff, as botocore does (never a
+500: that is what a crash on some input looks like, and it is judged); a request dropped
+unanswered on a *reused* keep-alive connection (the server's idle timeout won the race, RFC 9112
+> 9.3.1) is re-sent on a fresh one (unless ``retry_creating_on_stale`` is off and the case could
+create a snapshot).
 The exchange recorded is the last attempt.
 
 The recorded request has its signature and session token redacted; the secret key is never
@@ -66,6 +68,8 @@ _READ_CHUNK = 64 * 1024
 THROTTLING_TYPES = frozenset({"ThrottlingException", "Throttling", "ThrottledException",
                               "RequestThrottledException", "TooManyRequestsException",
                               "RequestLimitExceeded", "SlowDown", "RequestThrottled"})
+# botocore > retries (standard mode): transient statuses; 500 is left out on purpose (see above).
+TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
 THROTTLE_RETRIES = 4          # attempts after the first one
 MAX_BACKOFF_S = 20.0
 STALE_RETRIES = 3             # re-sends of a request dropped on a reused connection
@@ -321,7 +325,7 @@ class Transport:
         self.max_response_bytes = max_response_bytes
         self.throttle_retries, self.throttle_base_s = throttle_retries, throttle_base_s
         self.retry_creating_on_stale = retry_creating_on_stale
-        self.retries: dict[str, int] = {"throttled": 0, "stale-connection": 0}   # counts, for reports
+        self.retries: dict[str, int] = {"transient": 0, "stale-connection": 0}   # counts, for reports
         self._run_deadline = time.monotonic() + total_deadline_s if total_deadline_s is not None else None
         self._signer = _Signer(self.url, self.host, self.path, region, credentials)
         self._watchdog = _Watchdog()
@@ -373,8 +377,8 @@ class Transport:
     def send(self, case: Case) -> Exchange:
         """Send ``case`` and record what went and what came back (errors as strings).
 
-        Throttled answers and requests dropped on a reused connection are sent again (see the
-        module's docstring); the exchange returned is the last attempt.
+        Throttled or transiently unavailable answers and requests dropped on a reused connection
+        are sent again (see the module's docstring); the exchange returned is the last attempt.
         """
         throttled = stale = 0
         while True:
@@ -387,7 +391,7 @@ class Transport:
             if wait is None:
                 return exchange
             throttled += 1
-            self.retries["throttled"] += 1
+            self.retries["transient"] += 1
             time.sleep(wait)
 
     def _attempt(self, case: Case) -> tuple[Exchange, bool]:
@@ -408,7 +412,7 @@ class Transport:
 
     def _throttle_wait(self, response: Response | None, attempts: int) -> float | None:
         """Seconds to wait before re-sending a throttled request; None: not throttled, or no retry left."""
-        if response is None or attempts >= self.throttle_retries or not is_throttling(response):
+        if response is None or attempts >= self.throttle_retries or not is_transient(response):
             return None
         wait = self.throttle_base_s * 2 ** attempts
         after = response.headers.get("retry-after", "").strip()
@@ -545,9 +549,9 @@ _ERROR_KINDS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
-def is_throttling(response: Response) -> bool:
-    """A throttling answer: HTTP 429, or a 4xx whose __type is one botocore retries as throttling."""
-    if response.status == 429:
+def is_transient(response: Response) -> bool:
+    """An answer worth sending again: 429, 502, 503, 504, or a 4xx botocore retries as throttling."""
+    if response.status in TRANSIENT_STATUSES:
         return True
     if not 400 <= response.status < 500:
         return False

@@ -321,3 +321,69 @@ def test_failures_beyond_the_evidence_limit_are_counted_but_not_kept() -> None:
 @pytest.mark.parametrize("rule_id", [*checks.EXCHANGE_CHECKS, *checks.RUN_CHECKS])
 def test_every_check_belongs_to_a_registered_rule(rule_id: str) -> None:
     assert rule_id in RULES
+
+
+# --- answers of other conformant styles (conformance.faults.VARIANTS) ---------------------------------
+
+def test_a_null_message_is_an_absent_message_and_keeps_error_shape() -> None:
+    board = judge(exchange(case_for("envelope.target-missing"), 400,
+                           error_body("com.amazon.coral.service#UnknownOperationException", message=None)))
+    assert board.status("response.error-shape") == "pass"
+    assert board.status("envelope.target-missing") == "pass"
+
+
+def test_error_details_as_a_string_still_fail_error_shape_as_botocore_cannot_parse_them() -> None:
+    body = {"__type": "InvalidGatewayRequestException", "message": "m",
+            "error": {"errorCode": "VolumeNotFound", "errorDetails": "not used"}}
+    board = judge(exchange(case_for("state.unknown-volume"), 400, body))
+    assert board.status("response.error-shape") == "fail"
+
+
+@pytest.mark.parametrize("rule_id,status,error_type", [
+    ("envelope.target-missing", 404, "UnknownOperationException"),
+    ("envelope.target-missing", 400, "MissingAction"),
+    ("envelope.target-unknown", 404, "UnknownOperationException"),
+    ("envelope.target-unknown", 400, "InvalidAction"),
+])
+def test_a_target_refused_as_the_user_guide_or_with_404_is_a_disputed_pass(
+        rule_id: str, status: int, error_type: str) -> None:
+    board = judge(exchange(case_for(rule_id), status, error_body(error_type)))
+    assert board.status(rule_id) == "disputed" and not board.must_failed()
+
+
+@pytest.mark.parametrize("rule_id,status,error_type", [
+    ("envelope.target-missing", 400, "InvalidAction"),          # that names an invalid target
+    ("envelope.target-unknown", 400, "MissingAction"),          # that names a missing one
+    ("envelope.target-unknown", 404, "ValidationException"),
+])
+def test_a_target_refused_with_another_type_still_fails(rule_id: str, status: int, error_type: str) -> None:
+    assert judge(exchange(case_for(rule_id), status, error_body(error_type))).status(rule_id) == "fail"
+
+
+EUSC_VOLUME = VOLUME.replace("arn:aws:", "arn:aws-eusc:").replace("us-east-2", "eusc-de-east-1")
+
+
+def test_a_success_naming_an_eusc_volume_keeps_the_success_schema_as_the_botocore_model_allows() -> None:
+    case = case_for("accept.valid-request", {"VolumeARN": EUSC_VOLUME, "SnapshotDescription": "d"})
+    board = judge(success(case, arn=EUSC_VOLUME))
+    assert board.status("response.success-schema") == "pass"
+
+
+def test_a_success_naming_a_volume_arn_neither_pattern_allows_fails_the_success_schema() -> None:
+    other = VOLUME.replace("arn:aws:", "arn:aws-xx:")
+    case = case_for("accept.valid-request", {"VolumeARN": other, "SnapshotDescription": "d"})
+    assert judge(success(case, arn=other)).status("response.success-schema") == "fail"
+
+
+def test_a_success_with_members_the_api_does_not_define_keeps_the_success_schema() -> None:
+    body = {"SnapshotId": "snap-1a2b3c4d", "VolumeARN": VOLUME, "SnapshotDescription": "d", "Tags": []}
+    assert judge(exchange(case_for("accept.valid-request"), 200, body)).status("response.success-schema") \
+        == "pass"
+
+
+def test_a_plain_text_refusal_of_another_method_is_not_judged_on_request_id_or_content_type() -> None:
+    board = judge(exchange(case_for("envelope.method", method="GET"), 405, b"Method Not Allowed",
+                           headers={"content-type": "text/plain", "allow": "POST"}))
+    assert board.status("envelope.method") == "pass"
+    assert board.status("response.request-id") == "untested"
+    assert board.status("response.content-type") == "untested"

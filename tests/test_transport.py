@@ -3,11 +3,13 @@ caps and deadlines against hostile local servers, discovery with ListVolumes."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import socketserver
 import struct
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -384,6 +386,105 @@ def test_a_response_is_recorded_with_lower_cased_headers():
         exchange, _ = send_one(server, case())
     assert exchange.response.headers["x-amzn-requestid"] == "r1"
     assert exchange.response.json() == {"SnapshotId": "snap-1234abcd"} and not exchange.response.truncated
+
+
+# --- correct answers a naive client trips over (conformance.faults.VARIANTS) ---------------------------
+OK_BODY = b'{"SnapshotId":"snap-1234abcd"}'
+
+
+def coded(coding: str, payload: bytes) -> Callable[[Any], tuple[int, dict[str, str], bytes]]:
+    return lambda _: (200, {"Content-Type": JSON_CONTENT_TYPE, "Content-Encoding": coding}, payload)
+
+
+@pytest.mark.parametrize("coding,compress", [
+    ("gzip", gzip.compress), ("x-gzip", gzip.compress), ("deflate", zlib.compress)])
+def test_a_body_in_a_content_coding_is_recorded_decoded(coding: str, compress: Callable[[bytes], bytes]):
+    with recorder(coded(coding, compress(OK_BODY))) as server:
+        exchange, _ = send_one(server, case())
+    assert exchange.response.body == OK_BODY and not exchange.response.truncated
+    assert exchange.response.headers["content-encoding"] == coding
+
+
+def test_a_body_that_does_not_decode_is_recorded_as_it_came():
+    with recorder(coded("gzip", b"not gzip at all")) as server:
+        exchange, _ = send_one(server, case())
+    assert exchange.response.body == b"not gzip at all"
+
+
+def test_a_decoded_body_beyond_the_cap_is_cut():
+    with recorder(coded("gzip", gzip.compress(b"x" * 100_000))) as server, \
+            Transport(server.url, REGION, CREDS, timeout=2, max_response_bytes=1000) as t:
+        exchange = t.send(case())
+    assert exchange.response.truncated and len(exchange.response.body) == 1000
+
+
+def busy_then_ok(busy: int, status: int = 400, error_type: str = "ThrottlingException"):  # type: ignore[no-untyped-def]
+    def answer(handler: Any) -> tuple[int, dict[str, str], bytes]:
+        if len(handler.server.seen) <= busy:
+            return status, {"Content-Type": JSON_CONTENT_TYPE}, json.dumps({"__type": error_type}).encode()
+        return ok_answer(handler)
+    return answer
+
+
+@pytest.mark.parametrize("status,error_type", [
+    (400, "ThrottlingException"), (400, "com.amazon.coral.service#ThrottlingException"),
+    (429, "TooManyRequestsException"), (503, "ServiceUnavailable"), (502, "BadGateway")])
+def test_a_throttled_or_unavailable_answer_is_sent_again_after_a_backoff(status: int, error_type: str):
+    with recorder(busy_then_ok(2, status, error_type)) as server, \
+            Transport(server.url, REGION, CREDS, timeout=2, throttle_base_s=0.001) as t:
+        exchange = t.send(case())
+    assert exchange.response.status == 200 and len(server.seen) == 3
+    assert t.retries["transient"] == 2
+    assert all(verify(seen) for seen in server.seen)   # each attempt signed anew, soundly
+
+
+def test_throttling_that_never_ends_is_recorded_after_the_last_retry():
+    with recorder(busy_then_ok(100)) as server, \
+            Transport(server.url, REGION, CREDS, timeout=2, throttle_base_s=0.001, throttle_retries=3) as t:
+        exchange = t.send(case())
+    assert exchange.response.status == 400 and len(server.seen) == 4
+
+
+@pytest.mark.parametrize("status,error_type", [(500, "InternalFailure"), (400, "ValidationException")])
+def test_a_500_or_a_plain_refusal_is_never_sent_again(status: int, error_type: str):
+    with recorder(busy_then_ok(100, status, error_type)) as server, \
+            Transport(server.url, REGION, CREDS, timeout=2, throttle_base_s=0.001) as t:
+        exchange = t.send(case())
+    assert exchange.response.status == status and len(server.seen) == 1
+
+
+def answer_once_per_connection(seen: list[int]) -> Callable[[socket.socket, threading.Event], None]:
+    """Answers the first request of each connection (kept alive), then closes at the next one unanswered."""
+    def behaviour(sock: socket.socket, stop: threading.Event) -> None:
+        read_request(sock)
+        seen.append(1)
+        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: %d"
+                     b"\r\n\r\n%s" % (len(OK_BODY), OK_BODY))
+        read_request(sock)   # the next request on this connection: never answered
+    return behaviour
+
+
+def test_a_request_dropped_on_a_reused_connection_is_sent_again_on_a_fresh_one():
+    seen: list[int] = []
+    with raw_server(answer_once_per_connection(seen)) as url, Transport(url, REGION, CREDS, timeout=2) as t:
+        exchanges = [t.send(case(creates=True)) for _ in range(3)]
+    assert [e.response.status for e in exchanges if e.response] == [200, 200, 200]
+    assert t.retries["stale-connection"] >= 2
+
+
+def test_without_retries_for_creating_cases_a_dropped_creating_request_is_reported_not_resent():
+    seen: list[int] = []
+    with raw_server(answer_once_per_connection(seen)) as url, \
+            Transport(url, REGION, CREDS, timeout=2, retry_creating_on_stale=False) as t:
+        first, second = t.send(case(creates=True)), t.send(case(creates=True))
+    assert first.response is not None and second.response is None and "closed" in (second.error or "")
+    assert t.retries["stale-connection"] == 0
+
+
+def test_a_request_dropped_on_a_fresh_connection_is_not_sent_again():
+    with raw_server(reset) as url, Transport(url, REGION, CREDS, timeout=2) as t:
+        exchange = t.send(case())
+    assert exchange.response is None and t.retries["stale-connection"] == 0
 
 
 # --- discovery ------------------------------------------------------------------------------------

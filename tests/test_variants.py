@@ -18,6 +18,7 @@ that differ from its defaults and are still conformant (each cites its source).
 
 from __future__ import annotations
 
+import argparse
 import json
 import socket
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from typing import Any
 import pytest
 import requests
 
-from conformance import cli, model, runner
+from conformance import cli, model, replay, runner
 from conformance.emulator import ReferenceEndpoint
 from conformance.errors import UsageError
 from conformance.faults import EUSC_VOLUME_ARN_PATTERN, FAULTS, VARIANTS, VariantSet
@@ -178,6 +179,8 @@ PROBES: dict[str, Probe] = {
                                 and "x-amzn-requestid" in header_names(a[0])),
     "throttling": Probe(times(25), lambda a: typed("ThrottlingException")(a[-1:])
                         and a[-1].json()["message"] == "Rate exceeded"),
+    "throttling-429": Probe(times(25), lambda a: typed("TooManyRequestsException", 429)(a[-1:])),
+    "service-unavailable": Probe(times(25), lambda a: typed("ServiceUnavailable", 503)(a[-1:])),
     "keep-alive-race": Probe(twice_on_one_connection, lambda a: isinstance(a[0], requests.Response)
                              and isinstance(a[1], requests.ConnectionError)),
 }
@@ -355,3 +358,10 @@ def test_a_partition_variant_chooses_its_region_unless_one_is_given() -> None:
     chosen = ReferenceEndpoint(region="cn-northwest-1", variants=["aws-cn-partition"])
     assert chosen.volume_arn.startswith("arn:aws-cn:storagegateway:cn-northwest-1:")
     assert ReferenceEndpoint().volume_arn.startswith("arn:aws:storagegateway:us-east-2:")
+
+
+def test_a_replay_of_an_embedded_run_starts_an_endpoint_with_the_reports_variants() -> None:
+    args = argparse.Namespace(region=None, endpoint=None, allow_live=False, timeout=5.0)
+    report = {"embedded": True, "region": "us-east-2", "faults": [], "variants": ["auth-403"]}
+    config = replay.target_config(report, args)
+    assert config.variants == ("auth-403",) and config.endpoint is None
