@@ -369,6 +369,12 @@ UNKNOWN_MEMBER_ANSWERS = {"unknown-member-validation": "ValidationException",
                           "unknown-member-serialization": "SerializationException"}
 
 
+def _arn_account(arn: str) -> str:
+    """The account field of an ARN (the fifth ':'-separated one), '' if there is none."""
+    parts = arn.split(":", 5)
+    return parts[4] if len(parts) > 5 else ""
+
+
 def _unknown_members(params: dict[str, Any], members: Iterable[str]) -> list[str]:
     """Non-null members of the body, or of its tags, that the API does not define (AWS's paths)."""
     known = set(members)
@@ -549,6 +555,7 @@ class Emulator:
         params = self._validated("CreateSnapshot", params)
         self._store_faults(params)
         arn = params.get("VolumeARN", "")   # always there, unless a fault left it optional
+        self._authorise(arn)
         if self.store.volume(arn) is None and not self.faults("unknown-volume-accepted"):
             gateway = arn.rpartition("/volume/")[0]
             if self.variants("gateway-not-found") and not self.store.gateway_exists(gateway):
@@ -569,6 +576,16 @@ class Emulator:
             result.update(SnapshotDescription=params.get("SnapshotDescription", ""),
                           Tags=params.get("Tags", []), VolumeRecoveryPointTime=time.time())
         return result
+
+    def _authorise(self, arn: str) -> None:
+        """Variant "foreign-account-access-denied": IAM refuses a resource of an account it does not serve."""
+        if not self.variants("foreign-account-access-denied"):
+            return
+        accounts = {_arn_account(v.arn) for v in self.store.volumes()}
+        if _arn_account(arn) not in accounts:
+            raise _error("AccessDeniedException",
+                         f"User: arn:aws:iam::{SEED_ACCOUNT}:user/conformance is not authorized to perform: "
+                         f"storagegateway:CreateSnapshot on resource: {arn}")
 
     def _refuse_unknown_members(self, params: dict[str, Any]) -> None:
         """Variants "unknown-member-*": a member the API does not define is refused."""
@@ -1072,8 +1089,8 @@ def _banner(endpoint: ReferenceEndpoint, secret_origin: str) -> Iterator[str]:
     for arn in endpoint.volume_arns:
         yield f"  volume:     {arn}"
     yield f"  state:      {endpoint.state or 'in memory'}"
-    yield f"  faults:     {', '.join(sorted(endpoint.faults.names)) or 'none'}"
     yield f"  variants:   {', '.join(sorted(endpoint.variants.names)) or 'none'}"
+    yield f"  faults:     {', '.join(sorted(endpoint.faults.names)) or 'none'}"
     yield "Ctrl-C or SIGTERM stops it."
 
 

@@ -297,6 +297,10 @@ _VARIANTS: tuple[Variant, ...] = (
             "a member the API does not define refused with SerializationException",
             "PROTOCOL.md > The request; rule accept.unknown-member (disputed)", group="unknown-member"),
     # -- state and responses -----------------------------------------------------------------------
+    Variant("foreign-account-access-denied", "a VolumeARN of an account the endpoint does not serve refused "
+            "with AccessDeniedException before any lookup", "IAM authorises against the resource's account "
+            "(Storage Gateway has no resource-based policies); AWS Common Errors > AccessDeniedException "
+            "(400); rule state.unknown-volume (disputed point foreign-arn)"),
     Variant("gateway-not-found", "an unknown volume on an unknown gateway answered with errorCode "
             "GatewayNotFound", "PROTOCOL.md > Errors (VolumeNotFound, or GatewayNotFound when the gateway "
             "is unknown)"),

@@ -67,6 +67,8 @@ NOT_FOUND = (
     Outcome.error("InvalidGatewayRequestException", 400, codes=("VolumeNotFound", "GatewayNotFound")),
 )
 ANY_4XX = (Outcome(frozenset(range(400, 500)), ANY_TYPE),)
+# A resource of another account (disputed point "foreign-arn"): AWS Common Errors > AccessDeniedException.
+ACCESS_DENIED = (Outcome.error("AccessDeniedException", 400, 403),)
 
 
 def _auth(*types: str) -> tuple[Outcome, ...]:
@@ -103,6 +105,9 @@ DISPUTES: dict[str, str] = {
                     "commonly accept the request: either answer (a warning at most)",
     "body-empty": "an empty body may be read as {} (then required members are missing: "
                   "ValidationException) or refused as not JSON (SerializationException)",
+    "foreign-arn": "a well-formed ARN naming another account (the only kind as short as 50 characters) "
+                   "may be looked up and not found, or refused by IAM authorisation before any lookup "
+                   "(AccessDeniedException: Storage Gateway has no resource-based policies)",
     "target-errors": "AWS's JSON services answer a missing or unknown X-Amz-Target with 400 "
                      "UnknownOperationException; AWS answers a request it cannot route with 404 "
                      "UnknownOperationException, as emulators (floci) do for an unknown target; the Storage "
@@ -381,6 +386,7 @@ CASE_DISPUTES: dict[str, tuple[str, ...]] = {
     "length-units": ("validation.SnapshotDescription.maxLength", "validation.Tag.Key.maxLength",
                      "validation.Tag.Value.maxLength"),
     "pattern-dialect": ("validation.VolumeARN.pattern", "validation.Tag.Key.pattern"),
+    "foreign-arn": ("state.unknown-volume",),
 }
 
 

@@ -43,7 +43,15 @@ from hypothesis.errors import InvalidArgument
 from conformance import javaregex, schemas
 from conformance.errors import UsageError
 from conformance.model import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE, TARGET_PREFIX, Case, Outcome
-from conformance.rules import NOT_FOUND, RULES, SUCCESS, VALIDATION, alternative_patterns, dispute
+from conformance.rules import (
+    ACCESS_DENIED,
+    NOT_FOUND,
+    RULES,
+    SUCCESS,
+    VALIDATION,
+    alternative_patterns,
+    dispute,
+)
 
 # How many generated cases of each kind a profile asks for: weight * factor (at least 1).
 PROFILES: dict[str, float] = {"quick": 0.08, "ci": 1.0, "thorough": 10.0}
@@ -66,6 +74,8 @@ SIGNING_RULES: dict[str, str] = {
 # state.unknown-volume rule's failure, not this rule's, so it is allowed here.
 _LOOKUP_OR_REFUSAL = (*VALIDATION, *NOT_FOUND, *SUCCESS)
 _SUCCESS_OR_REFUSAL = (*VALIDATION, *SUCCESS)
+# An ARN of another account may be refused by authorisation before any lookup (rules.DISPUTES).
+_NOT_FOUND_OR_DENIED = (*NOT_FOUND, *ACCESS_DENIED)
 
 _UNSET: Any = object()
 
@@ -485,8 +495,7 @@ def _arn_cases(ctx: Context) -> list[Case]:
                   params=ctx.body(VolumeARN=arn_of_length(p, lim.min - 1))),
         make_case(ctx, "validation.VolumeARN.maxLength", "VolumeARN/maxLength+1",
                   params=ctx.body(VolumeARN=arn_of_length(p, lim.max + 1))),
-        make_case(ctx, "state.unknown-volume", "VolumeARN/minLength/unknown-volume",
-                  params=ctx.body(VolumeARN=arn_of_length(p, lim.min))),
+        _unknown_volume_case(ctx, "VolumeARN/minLength/unknown-volume", arn_of_length(p, lim.min)),
         make_case(ctx, "state.unknown-volume", "VolumeARN/maxLength/unknown-volume",
                   params=ctx.body(VolumeARN=arn_of_length(p, lim.max))),
         make_case(ctx, "state.unknown-volume", "VolumeARN/unknown-volume",
@@ -526,6 +535,14 @@ def _arn_cases(ctx: Context) -> list[Case]:
                                    params=ctx.body(VolumeARN=value), point="pattern-dialect",
                                    allowed=_LOOKUP_OR_REFUSAL))
     return cases
+
+
+def _unknown_volume_case(ctx: Context, signature: str, arn: str) -> Case:
+    """state.unknown-volume; an ARN of another account than the target's also allows AccessDenied."""
+    if parse_arn(arn, ctx.region).account == ctx.arn.account:
+        return make_case(ctx, "state.unknown-volume", signature, params=ctx.body(VolumeARN=arn))
+    return make_case(ctx, "state.unknown-volume", signature, params=ctx.body(VolumeARN=arn),
+                     point="foreign-arn", allowed=_NOT_FOUND_OR_DENIED)
 
 
 def _description_cases(ctx: Context) -> list[Case]:

@@ -24,7 +24,7 @@ SECRET = model.EXAMPLE_CREDENTIALS.secret_key
 
 
 Serving = tuple[subprocess.Popen[str], dict[str, str]]
-BANNER_FIELDS = ("url", "region", "access key", "secret key", "volume", "state", "faults")
+BANNER_FIELDS = ("url", "region", "access key", "secret key", "volume", "state", "variants", "faults")
 
 
 @contextmanager
@@ -65,12 +65,13 @@ def read_banner(process: subprocess.Popen[str], timeout_s: float = 20) -> dict[s
     return fields
 
 
-def signed_post(url: str, params: object, access_key: str, secret: str) -> requests.Response:
+def signed_post(url: str, params: object, access_key: str, secret: str,
+                region: str = "us-east-2") -> requests.Response:
     body = json.dumps(params).encode()
     host = url.split("//")[1].rstrip("/")
     headers = {"Content-Type": model.JSON_CONTENT_TYPE, "X-Amz-Target": model.CREATE_SNAPSHOT_TARGET,
                **sigv4.sign("POST", "/", host, body, access_key=access_key, secret=secret,
-                            region="us-east-2", service=model.SERVICE)}
+                            region=region, service=model.SERVICE)}
     return requests.post(url, data=body, headers=headers, timeout=10)
 
 
@@ -113,6 +114,18 @@ def test_serve_with_faults_and_extra_volumes_says_so_in_its_banner() -> None:
         code, _out, _err = stop(process, signal.SIGTERM)
     assert code == 0
     assert banner["faults"] == "auth-optional, validation-500" and extra in banner["all volume"].split()
+
+
+def test_serve_with_variants_answers_in_their_style_and_says_so_in_its_banner() -> None:
+    with serving("--variant", "auth-403", "--variant", "aws-cn-partition") as (process, banner):
+        params = {"VolumeARN": banner["volume"], "SnapshotDescription": "cli"}
+        refused = signed_post(banner["url"], params, "AKIDEXAMPLE", "not-the-secret", region="cn-north-1")
+        accepted = signed_post(banner["url"], params, "AKIDEXAMPLE", SECRET, region="cn-north-1")
+        code, _out, _err = stop(process, signal.SIGTERM)
+    assert code == 0 and banner["variants"] == "auth-403, aws-cn-partition"
+    assert banner["region"] == "cn-north-1"
+    assert banner["volume"].startswith("arn:aws-cn:storagegateway:cn-north-1:")
+    assert refused.status_code == 403 and accepted.status_code == 200
 
 
 @pytest.mark.parametrize(("argv", "says"), [

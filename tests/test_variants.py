@@ -117,6 +117,7 @@ def upper_hex_ids(answers: Answers) -> bool:
 
 TEN_MINUTES_AGO = timedelta(minutes=10)
 ASTRAL_AT_THE_LIMIT = "d" * 254 + "\U0001F600"     # 255 code points, 256 UTF-16 units
+FOREIGN_ARN = "arn:aws:storagegateway:r:1:gateway/g/volume/vol-01"   # account 1: not the endpoint's
 FIFTY_ONE_TAGS = [{"Key": f"k{i}", "Value": "v"} for i in range(51)]
 
 PROBES: dict[str, Probe] = {
@@ -154,6 +155,7 @@ PROBES: dict[str, Probe] = {
     "botocore-model": Probe(create(Tags=FIFTY_ONE_TAGS), lambda a: a[0].status_code == 200),
     "unknown-member-validation": Probe(create(Extra="x"), typed("ValidationException")),
     "unknown-member-serialization": Probe(create(Extra="x"), typed("SerializationException")),
+    "foreign-account-access-denied": Probe(create(VolumeARN=FOREIGN_ARN), typed("AccessDeniedException")),
     "gateway-not-found": Probe(on_unknown_gateway,
                                lambda a: a[0].json()["error"]["errorCode"] == "GatewayNotFound"),
     "long-snapshot-ids": Probe(create(), lambda a: len(a[0].json()["SnapshotId"]) == len("snap-") + 17),
