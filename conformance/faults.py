@@ -310,7 +310,7 @@ _VARIANTS: tuple[Variant, ...] = (
             "API_CreateSnapshot.md > Response Elements > SnapshotId pattern ([0-9A-Fa-f])"),
     Variant("extra-response-members", "success and error bodies carry members the API does not define",
             f"{_SMITHY} (clients ignore unknown members); {BOTOCORE_JSON}"),
-    Variant("extra-response-headers", "extra headers (Date, Server, x-amz-crc32, x-amz-id-2) and "
+    Variant("extra-response-headers", "extra headers (x-amz-crc32, x-amz-id-2, Vary) and "
             "Content-Type application/x-amz-json-1.1; charset=utf-8", "RFC 9110 > media type parameters; "
             "PROTOCOL.md > The request (parameters tolerated)"),
     Variant("amz-request-id", "the request id in x-amz-request-id instead of x-amzn-RequestId",

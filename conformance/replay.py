@@ -125,7 +125,8 @@ def send(config: runner.RunConfig, cases: list[Case]) -> tuple[runner.Target, li
     from conformance.transport import Transport
     with runner.open_target(config) as target:
         with Transport(target.url, target.region, target.credentials, timeout=config.timeout,
-                       max_response_bytes=runner.MAX_RESPONSE_BYTES) as transport:
+                       max_response_bytes=runner.MAX_RESPONSE_BYTES,
+                       **runner.retry_policy(target.live)) as transport:
             return target, [transport.send(case) for case in cases]
 
 

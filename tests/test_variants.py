@@ -268,8 +268,10 @@ def test_the_suite_passes_an_endpoint_with_every_combinable_variant_in_the_ci_pr
     assert report["variants"] == list(names) and report["requests_sent"] > 400
 
 
-def test_the_suite_passes_every_combinable_variant_behind_an_external_url_found_by_list_volumes() -> None:
-    names = combinable(1)
+@pytest.mark.parametrize("pick", [0, 1, 2])
+def test_the_suite_passes_every_combinable_variant_behind_an_external_url_found_by_list_volumes(
+        pick: int) -> None:
+    names = combinable(pick)
     with ReferenceEndpoint(variants=names) as endpoint:
         config = runner.RunConfig(endpoint=endpoint.url, region=endpoint.region,
                                   credentials=endpoint.credentials, profile=PROFILE)
