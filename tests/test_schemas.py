@@ -13,9 +13,10 @@ from jsonschema import Draft202012Validator
 from conformance import schemas
 from conformance.javaregex import java_fullmatch
 
-EXAMPLE_ARN = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
-EXAMPLE_REQUEST = {"VolumeARN": EXAMPLE_ARN, "SnapshotDescription": "snapshot description"}
-EXAMPLE_RESPONSE = {"VolumeARN": EXAMPLE_ARN, "SnapshotId": "snap-78e22663"}
+EXAMPLE = json.loads((Path(__file__).parent.parent / "fixtures" / "reference_example.json").read_text("utf-8"))
+EXAMPLE_REQUEST: dict[str, Any] = EXAMPLE["request"]["body"]
+EXAMPLE_RESPONSE: dict[str, Any] = EXAMPLE["response"]["body"]
+EXAMPLE_ARN: str = EXAMPLE_REQUEST["VolumeARN"]
 SHORT_ARN_PREFIX = "arn:aws:storagegateway:r:1:gateway/g/volume/vol-"   # 48 characters, well formed
 
 
