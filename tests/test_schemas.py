@@ -13,7 +13,8 @@ from jsonschema import Draft202012Validator
 from conformance import schemas
 from conformance.javaregex import java_fullmatch
 
-EXAMPLE = json.loads((Path(__file__).parent.parent / "fixtures" / "reference_example.json").read_text("utf-8"))
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+EXAMPLE = json.loads((FIXTURES / "reference_example.json").read_text("utf-8"))
 EXAMPLE_REQUEST: dict[str, Any] = EXAMPLE["request"]["body"]
 EXAMPLE_RESPONSE: dict[str, Any] = EXAMPLE["response"]["body"]
 EXAMPLE_ARN: str = EXAMPLE_REQUEST["VolumeARN"]
