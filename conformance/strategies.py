@@ -47,6 +47,7 @@ from conformance.rules import (
     ACCESS_DENIED,
     NOT_FOUND,
     RULES,
+    SERIALIZATION,
     SUCCESS,
     VALIDATION,
     alternative_patterns,
@@ -74,6 +75,8 @@ SIGNING_RULES: dict[str, str] = {
 # state.unknown-volume rule's failure, not this rule's, so it is allowed here.
 _LOOKUP_OR_REFUSAL = (*VALIDATION, *NOT_FOUND, *SUCCESS)
 _SUCCESS_OR_REFUSAL = (*VALIDATION, *SUCCESS)
+# A missing member beside an unknown one: refused as missing, or for the unknown member (rules.DISPUTES).
+_REFUSAL_OR_SERIALIZATION = (*VALIDATION, *SERIALIZATION)
 # An ARN of another account may be refused by authorisation before any lookup (rules.DISPUTES).
 _NOT_FOUND_OR_DENIED = (*NOT_FOUND, *ACCESS_DENIED)
 
@@ -438,6 +441,8 @@ def _accept_boundaries(ctx: Context) -> list[Case]:
     cases = [
         make_case(ctx, b, "SnapshotDescription/minLength", params=ctx.body("d" * d.min)),
         make_case(ctx, b, "SnapshotDescription/maxLength", params=ctx.body("d" * d.max)),
+        # spaces are characters like any other (no pattern): a server that trims before measuring refuses it
+        make_case(ctx, b, "SnapshotDescription/minLength/space", params=ctx.body(" " * d.min)),
         _tags_case(ctx, b, "Tags/0", []),
         _tags_case(ctx, b, "Tags/1", _n_tags(1)),
         _tags_case(ctx, b, "Tags/maxItems", _n_tags(lim.tags_max)),
@@ -463,6 +468,9 @@ def _accept_other(ctx: Context) -> list[Case]:
         make_case(ctx, "accept.unknown-member", "unknown-member/string", params=ctx.body(UnknownMember="x")),
         make_case(ctx, "accept.unknown-member", "unknown-member/object",
                   params=ctx.body(Extra={"nested": [1, 2]})),
+        # members are ignored (or refused) at every level: a Tag is a structure too
+        _tags_case(ctx, "accept.unknown-member", "unknown-member/in-tag",
+                   [{"Key": "k", "Value": "v", "Extra": "x"}]),
     ]
     d, k, v = ctx.limits.description, ctx.limits.key, ctx.limits.value
     unicode_bodies: list[tuple[str, Any]] = [
@@ -493,6 +501,10 @@ def _arn_cases(ctx: Context) -> list[Case]:
         make_case(ctx, "validation.VolumeARN.null", "VolumeARN/null", params=ctx.body(VolumeARN=None)),
         make_case(ctx, "validation.VolumeARN.minLength", "VolumeARN/minLength-1",
                   params=ctx.body(VolumeARN=arn_of_length(p, lim.min - 1))),
+        # "" is present, not absent: a server whose checks skip a falsy value would look it up
+        make_case(ctx, "validation.VolumeARN.minLength", "VolumeARN/empty", params=ctx.body(VolumeARN="")),
+        _recased(ctx, "validation.VolumeARN.required", "VolumeARN/required/member-case",
+                 {"volumeARN": arn, "SnapshotDescription": "sgw-conformance"}),
         make_case(ctx, "validation.VolumeARN.maxLength", "VolumeARN/maxLength+1",
                   params=ctx.body(VolumeARN=arn_of_length(p, lim.max + 1))),
         _unknown_volume_case(ctx, "VolumeARN/minLength/unknown-volume", arn_of_length(p, lim.min)),
@@ -545,6 +557,14 @@ def _unknown_volume_case(ctx: Context, signature: str, arn: str) -> Case:
                      point="foreign-arn", allowed=_NOT_FOUND_OR_DENIED)
 
 
+def _recased(ctx: Context, rule_id: str, signature: str, params: dict[str, Any]) -> Case:
+    """A required member sent only under another case: member names are case-sensitive (PROTOCOL.md >
+    The request), so the member is missing; the wrongly cased one is an unknown member, which a
+    strict server may refuse first (dispute point unknown-member): never a success."""
+    return make_case(ctx, rule_id, signature, params=params, point="unknown-member",
+                     allowed=_REFUSAL_OR_SERIALIZATION)
+
+
 def _description_cases(ctx: Context) -> list[Case]:
     d = ctx.limits.description
     base = {"VolumeARN": ctx.volume_arn}
@@ -555,6 +575,10 @@ def _description_cases(ctx: Context) -> list[Case]:
         make_case(ctx, f"{v}.minLength", f"{sd}/minLength-1", params=ctx.body("x" * (d.min - 1))),
         make_case(ctx, f"{v}.maxLength", f"{sd}/maxLength+1", params=ctx.body("d" * (d.max + 1))),
         make_case(ctx, f"{v}.maxLength", f"{sd}/maxLength+1/non-ascii", params=ctx.body("é" * (d.max + 1))),
+        make_case(ctx, f"{v}.maxLength", f"{sd}/maxLength+1/trailing-space",
+                  params=ctx.body("d" * d.max + " ")),
+        _recased(ctx, f"{v}.required", f"{sd}/required/member-case",
+                 {**base, "snapshotDescription": "sgw-conformance"}),
         make_case(ctx, f"{v}.maxLength", f"{sd}/maxLength/astral-utf16",
                   params=ctx.body("d" * (d.max - 1) + "😀"), point="length-units",
                   allowed=_SUCCESS_OR_REFUSAL),
@@ -581,10 +605,18 @@ def _tag_cases(ctx: Context) -> list[Case]:
         _tags_case(ctx, "validation.Tag.Key.maxLength", "Tag.Key/maxLength/astral-utf16",
                    [{"Key": "k" * (k.max - 1) + "𐐀", "Value": "v"}], point="length-units",
                    allowed=_SUCCESS_OR_REFUSAL),
+        _tags_case(ctx, "validation.Tag.Key.maxLength", "Tag.Key/maxLength+1/trailing-space",
+                   [{"Key": "k" * k.max + " ", "Value": "v"}]),
+        _recased(ctx, "validation.Tag.Key.required", "Tag.Key/required/member-case",
+                 ctx.body(Tags=[{"key": "k", "Value": "v"}])),
         _tags_case(ctx, "validation.Tag.Value.required", "Tag.Value/required", [{"Key": "k"}]),
+        _recased(ctx, "validation.Tag.Value.required", "Tag.Value/required/member-case",
+                 ctx.body(Tags=[{"Key": "k", "value": "v"}])),
         _tags_case(ctx, "validation.Tag.Value.required", "Tag.Value/null", [{"Key": "k", "Value": None}]),
         _tags_case(ctx, "validation.Tag.Value.maxLength", "Tag.Value/maxLength+1",
                    [{"Key": "k", "Value": "v" * (v.max + 1)}]),
+        _tags_case(ctx, "validation.Tag.Value.maxLength", "Tag.Value/maxLength+1/trailing-space",
+                   [{"Key": "k", "Value": "v" * v.max + " "}]),
         _tags_case(ctx, "validation.Tag.Value.maxLength", "Tag.Value/maxLength/astral-utf16",
                    [{"Key": "k", "Value": "v" * (v.max - 1) + "𐐀"}], point="length-units",
                    allowed=_SUCCESS_OR_REFUSAL),
@@ -656,6 +688,7 @@ def _envelope_cases(ctx: Context) -> list[Case]:
     cases += [make_case(ctx, "envelope.method", f"method/{m}", method=m) for m in ("GET", "PUT", "DELETE")]
     not_json = {"truncated": body[:-1], "brace-only": b"{", "text": b"CreateSnapshot please",
                 "single-quotes": body.replace(b'"', b"'"), "missing-value": b'{"VolumeARN":}',
+                "trailing-comma": body[:-1] + b",}",
                 "xml": b"<CreateSnapshot/>"}
     cases += [make_case(ctx, "envelope.body-not-json", f"body/not-json:{n}", raw_body=raw)
               for n, raw in not_json.items()]

@@ -74,13 +74,55 @@ def test_valid_cases_are_valid_against_the_schemas():
         assert case.params["VolumeARN"] == ARN
 
 
+# Cases that cannot break one constraint alone; every other one they break allows the same answers.
+BREAKS_TWO = {"VolumeARN/empty": {"validation.VolumeARN.minLength", "validation.VolumeARN.pattern"}}
+
+
 def test_every_validation_case_breaks_exactly_its_labelled_constraint():
     checked = 0
     for case in all_cases():
         if case.rule_id.startswith("validation.") and case.disputed is None:
-            assert violations(case.params) == {case.rule_id}, (case.signature, case.params)
+            expected = BREAKS_TWO.get(case.signature, {case.rule_id})
+            assert case.rule_id in expected
+            assert violations(case.params) == expected, (case.signature, case.params)
+            assert all(RULES[r].allowed == case.allowed for r in expected)
             checked += 1
     assert checked > 200
+
+
+def test_an_empty_volume_arn_is_refused_as_too_short():
+    case = {c.signature: c for c in cases_for(0)}["VolumeARN/empty"]
+    assert case.rule_id == "validation.VolumeARN.minLength" and case.params["VolumeARN"] == ""
+
+
+def known_names() -> set[str]:
+    return {*limits().members, "Key", "Value"}
+
+
+def test_a_required_member_sent_under_another_case_is_missing_and_never_may_succeed():
+    recased = [c for c in cases_for(0) if c.signature.endswith("/member-case")]
+    assert {c.rule_id for c in recased} == {"validation.VolumeARN.required",
+                                            "validation.SnapshotDescription.required",
+                                            "validation.Tag.Key.required", "validation.Tag.Value.required"}
+    for case in recased:
+        assert violations(case.params) == {case.rule_id}
+        assert all(o.error_type for o in case.allowed) and case.disputed
+        names = set(case.params) | {n for t in case.params.get("Tags", []) for n in t}
+        recased_names = {n for n in names - known_names() if n.lower() in {k.lower() for k in known_names()}}
+        assert len(recased_names) == 1, case.signature
+
+
+def test_a_value_one_over_its_maximum_only_through_a_trailing_space_is_refused():
+    lim = limits()
+    by_sig = {c.signature: c for c in cases_for(0)}
+    cases = {"SnapshotDescription/maxLength+1/trailing-space": lim.description.max,
+             "Tag.Key/maxLength+1/trailing-space": lim.key.max,
+             "Tag.Value/maxLength+1/trailing-space": lim.value.max}
+    for sig, maximum in cases.items():
+        text = [t for t, _ in strings_with_limits(by_sig[sig].params) if t.endswith(" ")][0]
+        assert len(text) == maximum + 1 and len(text.strip()) == maximum
+        assert by_sig[sig].rule_id.endswith(".maxLength") and by_sig[sig].disputed is None
+    assert by_sig["SnapshotDescription/minLength/space"].rule_id == "accept.boundaries"
 
 
 def test_wrong_json_type_cases_break_only_a_type_and_no_member_is_null():
@@ -95,7 +137,9 @@ def test_unknown_member_cases_are_otherwise_valid_and_carry_a_member_the_api_doe
     assert cases
     for case in cases:
         assert violations(case.params) == set()
-        assert set(case.params) - known
+        tags = case.params.get("Tags") or []
+        assert set(case.params) - known or any(set(t) - {"Key", "Value"} for t in tags)
+    assert any(c.signature == "unknown-member/in-tag" for c in cases)
 
 
 def test_unknown_volume_cases_are_well_formed_arns_other_than_the_target():
