@@ -83,7 +83,7 @@ class Response:
         import json
         try:
             return json.loads(self.body)
-        except ValueError:
+        except (ValueError, RecursionError):   # not JSON, or nested too deep to judge (hostile)
             return None
 
 
