@@ -91,10 +91,14 @@ def load(path: Path, missing_ok: bool = False) -> frozenset[Key]:
         raise UsageError(f"baseline {path} not found (create it with --update-baseline)") from None
     except OSError as exc:
         raise UsageError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"baseline {path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     try:
         data = json.loads(text)
     except ValueError as exc:
         raise UsageError(f"baseline {path} is not JSON: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"baseline {path} is not a baseline (JSON nested too deep)") from None
     return _entries_of(data, path)
 
 
@@ -106,11 +110,14 @@ def render(keys: Iterable[Key]) -> str:
 
 
 def write(path: Path, keys: Iterable[Key]) -> None:
-    """Write the baseline atomically (a crash leaves the old file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the baseline atomically (a crash leaves the old file); UsageError if it cannot be."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(render(keys), "utf-8")
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(render(keys), "utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
 
 
 # --- comparing a run with its baseline ----------------------------------------------------------

@@ -1104,6 +1104,8 @@ def command(args: argparse.Namespace) -> int:
     faults, variants = FaultSet(args.fault), VariantSet(args.variant)
     if args.region is not None and not _REGION.match(args.region):
         raise UsageError(f"--region {args.region!r} is not a region name")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be 0 (any free port) to 65535, not {args.port}")
     credentials, secret_origin = _credentials(args)
     endpoint = ReferenceEndpoint(args.host, args.port, args.region, faults.names, args.state,
                                  credentials, _check_volumes(args.volume, variants), variants.names)

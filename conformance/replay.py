@@ -63,9 +63,28 @@ def load_report(where: Path) -> dict[str, Any]:
                          "run`)") from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read {path}: {exc}") from None
-    if not isinstance(report, dict) or not isinstance(report.get("rules"), list):
+    except RecursionError:
+        raise UsageError(f"{path} is not a sgw-conformance report (JSON nested too deep)") from None
+    if not _report_shaped(report):
         raise UsageError(f"{path} is not a sgw-conformance report")
     return report
+
+
+def _report_shaped(report: Any) -> bool:
+    """The parts replay reads have the types a report gives them (a hand-edited file may not)."""
+    if not isinstance(report, dict) or not isinstance(report.get("rules"), list):
+        return False
+    for rule in report["rules"]:
+        if not (isinstance(rule, dict) and isinstance(rule.get("id"), str)
+                and isinstance(rule.get("failures", []), list)):
+            return False
+        for failure in rule.get("failures", []):
+            if not (isinstance(failure, dict) and isinstance(failure.get("case_id"), str)
+                    and isinstance(failure.get("case", {}), dict)):
+                return False
+    texts = ("endpoint", "region")
+    return all(isinstance(report.get(k), str | None) for k in texts) and all(
+        isinstance(report.get(k) or [], list) for k in ("faults", "variants"))
 
 
 def failing_case_ids(report: dict[str, Any]) -> list[str]:
@@ -81,8 +100,8 @@ def find_recorded(report: dict[str, Any], case_id: str, where: Path) -> Recorded
         for failure in rule.get("failures", ()):
             if failure.get("case_id") == case_id and "case" in failure:
                 spec = spec or failure["case"]
-                failures.append({"rule": rule["id"], "severity": rule["severity"],
-                                 "reason": failure["reason"]})
+                failures.append({"rule": rule["id"], "severity": str(rule.get("severity", "MUST")),
+                                 "reason": str(failure.get("reason", ""))})
     if spec is None:
         valid = failing_case_ids(report)
         if not valid:
@@ -109,6 +128,8 @@ def target_config(report: dict[str, Any], args: argparse.Namespace) -> runner.Ru
     if report.get("embedded"):
         return runner.RunConfig(region=region, faults=tuple(report.get("faults") or ()),
                                 variants=tuple(report.get("variants") or ()), timeout=args.timeout)
+    if not report.get("endpoint"):
+        raise UsageError("the report records no endpoint: pass --endpoint URL")
     return runner.RunConfig(endpoint=report["endpoint"], region=region, allow_live=args.allow_live,
                             timeout=args.timeout)
 
@@ -222,8 +243,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
+    runner.check_timeout(args.timeout)
     report = load_report(args.report_dir)
     recorded = find_recorded(report, args.case_id, args.report_dir)
     config = target_config(report, args)

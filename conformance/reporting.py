@@ -34,6 +34,7 @@ from urllib.parse import quote, urlsplit
 
 from conformance import __version__
 from conformance.checks import RuleResult
+from conformance.errors import UsageError
 from conformance.model import Case, Exchange, Failure, Outcome
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ REPORTS_ROOT = Path("reports")
 LATEST = "latest"
 BODY_LIMIT = 4096          # characters of a request/response body kept in a report
 REDACTED = "[redacted]"    # safe inside JSON strings and XML text alike
+FRAGMENT_MIN = 8           # characters of a secret's start or end redacted on their own (cut text)
 TOOL = "sgw-conformance"
 
 
@@ -86,7 +88,51 @@ class Redactor:
         for secret in self.secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED)
+        text = _without_fragments(text, self.secrets)
         return _SIGNATURE_RE.sub(_sub_signature, text)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _without_fragments(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every start or end of a secret of FRAGMENT_MIN characters or more redacted:
+    what is left of a secret where a message or a body was cut to length (an endpoint may echo
+    the request back, and AWS's signature errors quote the canonical request, token included)."""
+    spans: list[tuple[int, int]] = []
+    for secret in secrets:
+        if len(secret) <= FRAGMENT_MIN:
+            continue
+        head, tail = secret[:FRAGMENT_MIN], secret[-FRAGMENT_MIN:]
+        i = text.find(head)
+        while i != -1:
+            spans.append((i, i + _common_prefix(text[i:], secret)))
+            i = text.find(head, i + 1)
+        j = text.find(tail)
+        while j != -1:
+            end = j + FRAGMENT_MIN
+            spans.append((end - _common_prefix(text[:end][::-1], secret[::-1]), end))
+            j = text.find(tail, j + 1)
+    if not spans:
+        return text
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, last = [], 0
+    for start, end in merged:
+        out += [text[last:start], REDACTED]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def redact_tree(value: Any, redact: Redactor) -> Any:
@@ -319,6 +365,31 @@ def default_report_dir(endpoint: str, now: datetime, root: Path = REPORTS_ROOT) 
     return candidate
 
 
+def check_report_dir(report_dir: Path) -> None:
+    """UsageError unless ``report_dir`` is, or can be made, a writable directory (checked before a
+    run sends anything; whatever this creates to find out is removed again)."""
+    if report_dir.exists() and not report_dir.is_dir():
+        raise UsageError(f"report directory {report_dir} is an existing file, not a directory")
+    if report_dir.is_dir():
+        if not os.access(report_dir, os.W_OK | os.X_OK):
+            raise UsageError(f"report directory {report_dir} is not writable")
+        return
+    made: list[Path] = []
+    try:
+        for part in reversed([report_dir, *report_dir.parents]):
+            if not part.is_dir():
+                part.mkdir()
+                made.append(part)
+    except OSError as exc:
+        raise UsageError(f"cannot create the report directory {report_dir}: {exc.strerror or exc}") from None
+    finally:
+        for part in reversed(made):
+            try:
+                part.rmdir()
+            except OSError:
+                pass
+
+
 def update_latest(report_dir: Path) -> Path:
     """Point ``<parent>/latest`` at ``report_dir`` (atomically replaced)."""
     link = report_dir.parent / LATEST
@@ -355,7 +426,18 @@ def check_report(report: Any, where: Path | str = REPORT_JSON) -> None:
 
 
 def write_reports(result: RunResult, report_dir: Path, redact: Redactor) -> dict[str, Path]:
-    """Write report.json, junit.xml and report.html (all redacted); the paths written."""
+    """Write report.json, junit.xml and report.html (all redacted); the paths written.
+
+    UsageError (one line) when the directory or a file cannot be written.
+    """
+    try:
+        return _write_reports(result, report_dir, redact)
+    except OSError as exc:
+        where = exc.filename or report_dir
+        raise UsageError(f"cannot write the reports to {where}: {exc.strerror or exc}") from None
+
+
+def _write_reports(result: RunResult, report_dir: Path, redact: Redactor) -> dict[str, Path]:
     report_dir.mkdir(parents=True, exist_ok=True)
     paths = {"json": report_dir / REPORT_JSON, "junit": report_dir / JUNIT_XML,
              "html": report_dir / REPORT_HTML}

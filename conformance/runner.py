@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import math
 import os
 import re
 import shutil
@@ -53,6 +54,7 @@ DEFAULT_SEED = 0
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_REGION = "us-east-2"          # the API reference's example region
 LIVE_MAX_SNAPSHOTS = 5                # default cap on a non-loopback endpoint
+MAX_TIMEOUT_S = 3600.0                # a per-request timeout beyond an hour is a mistake
 MAX_RESPONSE_BYTES = 1 << 20          # read at most 1 MiB of any answer
 BREAKER_THRESHOLD = 5                 # consecutive transport failures that stop the run
 ENV_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
@@ -141,13 +143,13 @@ def is_loopback_host(host: str) -> bool:
 
 def check_endpoint(url: str, allow_live: bool) -> tuple[str, bool]:
     """(normalised URL, live?) or a UsageError: bad URL, or a live endpoint without --allow-live."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - validates the port
+    except ValueError as exc:   # "http://[::1", a port out of range or not a number
+        raise UsageError(f"--endpoint {url!r}: {exc}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--endpoint must be an http:// or https:// URL with a host, not {url!r}")
-    try:
-        parts.port  # noqa: B018 - validates the port
-    except ValueError as exc:
-        raise UsageError(f"--endpoint {url!r}: {exc}") from None
     live = not is_loopback_host(parts.hostname)
     if live and not allow_live:
         raise UsageError(f"{parts.hostname} is not a loopback endpoint: nothing was sent. A live endpoint "
@@ -232,11 +234,29 @@ def open_target(config: RunConfig) -> Iterator[Target]:
 
 # --- transports, one per worker thread ---------------------------------------------------------------
 
+class SnapshotBudget:
+    """How many requests that could create a snapshot may still go out: every send of a creating
+    case counts, a re-send after a throttled or unanswered attempt too (the first attempt may have
+    created one), so ``--max-snapshots`` bounds the snapshots whatever the endpoint answers."""
+
+    def __init__(self, cap: int | None) -> None:
+        self.cap, self.used = cap, 0
+        self.lock = threading.Lock()
+
+    def take(self, _case: Case | None = None) -> bool:
+        with self.lock:
+            if self.cap is not None and self.used >= self.cap:
+                return False
+            self.used += 1
+            return True
+
+
 class TransportPool:
     """One keep-alive Transport per thread that sends; all closed together."""
 
-    def __init__(self, target: Target, timeout: float) -> None:
+    def __init__(self, target: Target, timeout: float, budget: SnapshotBudget | None = None) -> None:
         self.target, self.timeout = target, timeout
+        self.budget = budget or SnapshotBudget(None)
         self.local = threading.local()
         self.all: list[Any] = []
         self.lock = threading.Lock()
@@ -248,7 +268,7 @@ class TransportPool:
             # ``timeout`` bounds each exchange, connect to last byte (wall clock).
             transport = Transport(self.target.url, self.target.region, self.target.credentials,
                                   timeout=self.timeout, max_response_bytes=MAX_RESPONSE_BYTES,
-                                  **retry_policy(self.target.live))
+                                  may_resend_creating=self.budget.take, **retry_policy(self.target.live))
             self.local.transport = transport
             with self.lock:
                 self.all.append(transport)
@@ -262,6 +282,12 @@ class TransportPool:
             for transport in self.all:
                 transport.close()
             self.all.clear()
+
+    def abort(self) -> None:
+        """Cut every exchange in flight (Ctrl-C: the sending threads must not outlive the run)."""
+        with self.lock:
+            for transport in self.all:
+                transport.abort()
 
 
 def retry_policy(live: bool) -> dict[str, Any]:
@@ -353,6 +379,7 @@ class Execution:
     board: Scoreboard
     max_accepted: int | None
     on_exchange: Callable[[Exchange], None] | None = None
+    budget: SnapshotBudget = field(default_factory=lambda: SnapshotBudget(None))
     sent: int = 0
     accepted: int = 0
     creating_in_flight: int = 0
@@ -369,7 +396,9 @@ class Execution:
             self.stopped = (f"snapshot cap reached: the endpoint accepted {self.accepted} requests "
                             f"(--max-snapshots {self.max_accepted})")
             return False
-        return not case.creates or self.accepted + self.creating_in_flight < self.max_accepted
+        if not case.creates:
+            return True
+        return self.accepted + self.creating_in_flight < self.max_accepted and self.budget.take(case)
 
     def take(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
@@ -401,23 +430,35 @@ def execute(cases: list[Case], pool: TransportPool, run: Execution, workers: int
             run.take(pool.send(case))
         return
     in_flight: dict[Future[Exchange], Case] = {}
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sgw-send") as executor:
-        while pending or in_flight:
-            while pending and len(in_flight) < workers:
-                case = pending.popleft()
-                if not run.may_send(case):
-                    run.board.skip(case, run.stopped or "over --max-snapshots")
-                    continue
-                run.sent += 1
-                run.creating_in_flight += case.creates
-                in_flight[executor.submit(pool.send, case)] = case
-            if not in_flight:
+    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sgw-send")
+    try:
+        _execute_pooled(pending, in_flight, executor, pool, run, workers)
+    except BaseException:   # Ctrl-C: cut the requests in flight rather than wait out their timeout
+        pool.abort()
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _execute_pooled(pending: deque[Case], in_flight: dict[Future[Exchange], Case],
+                    executor: ThreadPoolExecutor, pool: TransportPool, run: Execution,
+                    workers: int) -> None:
+    while pending or in_flight:
+        while pending and len(in_flight) < workers:
+            case = pending.popleft()
+            if not run.may_send(case):
+                run.board.skip(case, run.stopped or "over --max-snapshots")
                 continue
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in done:
-                case = in_flight.pop(future)
-                run.creating_in_flight -= case.creates
-                run.take(future.result())
+            run.sent += 1
+            run.creating_in_flight += case.creates
+            in_flight[executor.submit(pool.send, case)] = case
+        if not in_flight:
+            continue
+        done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+        for future in done:
+            case = in_flight.pop(future)
+            run.creating_in_flight -= case.creates
+            run.take(future.result())
 
 
 def first_contact(case: Case, pool: TransportPool, url: str) -> Exchange:
@@ -456,7 +497,8 @@ def run_suite(config: RunConfig, progress_stream: TextIO | None = None) -> RunRe
         max_accepted = config.max_snapshots
         if max_accepted is None and target.live:
             max_accepted = LIVE_MAX_SNAPSHOTS
-        pool = TransportPool(target, config.timeout)
+        budget = SnapshotBudget(max_accepted)
+        pool = TransportPool(target, config.timeout, budget)
         try:
             known: tuple[str, ...] = ()
             volume_arn = config.volume_arn
@@ -470,7 +512,7 @@ def run_suite(config: RunConfig, progress_stream: TextIO | None = None) -> RunRe
             to_send = plan(cases, max_accepted, board)
             bar = Progress(len(to_send), progress_stream)
             run = Execution(board, max_accepted, (lambda _e: bar.update(
-                len(run.exchanges), lambda: len(board.failing_rules()))) if bar.live else None)
+                len(run.exchanges), lambda: len(board.failing_rules()))) if bar.live else None, budget)
             t_send = time.perf_counter()
             if to_send and run.may_send(to_send[0]):
                 run.sent += 1
@@ -504,19 +546,28 @@ def compare_with_baseline(result: RunResult, board: baselines.KeyedScoreboard, p
     return baselines.compare(path, entries, board.failure_keys, checked, answered, update)
 
 
+def check_timeout(timeout: float) -> None:
+    """A per-request timeout the transport can arm: positive, finite, at most an hour."""
+    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT_S):
+        raise UsageError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT_S:g}, "
+                         f"not {timeout:g}")
+
+
 def validate(config: RunConfig) -> None:
     if config.profile not in PROFILES:
         raise UsageError(f"--profile must be one of {', '.join(PROFILES)}")
     if config.workers < 1:
         raise UsageError("--workers must be at least 1")
-    if config.timeout <= 0:
-        raise UsageError("--timeout must be positive")
+    check_timeout(config.timeout)
     if config.max_snapshots is not None and config.max_snapshots < 0:
         raise UsageError("--max-snapshots must be 0 or more")
     if config.update_baseline and config.baseline is None:
         raise UsageError("--update-baseline needs --baseline FILE (the file to write)")
     if config.endpoint is not None:   # safety first: judged before anything else happens
         check_endpoint(config.endpoint, config.allow_live)
+    reporting.check_report_dir(config.report_dir or reporting.REPORTS_ROOT)
+    if config.update_baseline and config.baseline is not None:
+        reporting.check_report_dir(config.baseline.parent)
 
 
 # --- the terminal table -----------------------------------------------------------------------------
@@ -641,7 +692,11 @@ def finish(config: RunConfig, result: RunResult, out: TextIO) -> int:
         baselines.write(result.baseline.path, result.baseline.written)
     result.report_paths = reporting.write_reports(result, report_dir, redact)
     if default_dir:
-        reporting.update_latest(report_dir)
+        try:
+            reporting.update_latest(report_dir)
+        except OSError as exc:   # e.g. a file system without symbolic links: the reports are written
+            print(f"sgw-conformance: note: {report_dir.parent / reporting.LATEST} not updated: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
     width = shutil.get_terminal_size((240, 24)).columns if out.isatty() else 240
     out.write(redact(table(result, width)) + "\n\n")
     for line in baseline_lines(result, width):

@@ -72,6 +72,7 @@ THROTTLING_TYPES = frozenset({"ThrottlingException", "Throttling", "ThrottledExc
 TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
 THROTTLE_RETRIES = 4          # attempts after the first one
 MAX_BACKOFF_S = 20.0
+CUT_POLL_S = 0.05             # after an interrupt, how often exchanges still open are cut again
 STALE_RETRIES = 3             # re-sends of a request dropped on a reused connection
 # Exceptions that mean "the connection was closed before any answer" (not a timeout).
 _CLOSED_UNANSWERED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
@@ -125,6 +126,7 @@ class _Watchdog:
         self._cond = threading.Condition()
         self._slots: dict[int, list[Any]] = {}     # thread id -> [deadline, connection, fired]
         self._closed = False
+        self._cut_all = False          # interrupted: every exchange, even one armed later, is cut
         self._thread: threading.Thread | None = None
 
     def _ensure_thread(self) -> None:
@@ -135,7 +137,7 @@ class _Watchdog:
     def arm(self, deadline: float) -> None:
         with self._cond:
             self._ensure_thread()
-            self._slots[threading.get_ident()] = [deadline, None, False]
+            self._slots[threading.get_ident()] = [deadline, None, self._cut_all]
             self._cond.notify()
 
     def attach(self, conn: Any) -> None:
@@ -143,6 +145,8 @@ class _Watchdog:
             slot = self._slots.get(threading.get_ident())
             if slot is not None:
                 slot[1] = conn
+                if slot[2]:              # cut before its connection was known
+                    _shutdown(conn)
 
     def disarm(self) -> bool:
         """Stop watching this thread's exchange; True if the watchdog cut it."""
@@ -160,9 +164,24 @@ class _Watchdog:
             self._closed = True
             self._cond.notify()
 
+    def cut_all(self) -> None:
+        """Cut every exchange in flight now (the run was interrupted)."""
+        with self._cond:
+            self._cut_all = True
+            for slot in self._slots.values():
+                slot[2] = True
+                _shutdown(slot[1])
+            self._ensure_thread()
+            self._cond.notify()
+
     def _run(self) -> None:
         with self._cond:
             while not self._closed:
+                if self._cut_all:   # again and again: a connection may have been opening at the cut
+                    for slot in self._slots.values():
+                        _shutdown(slot[1])
+                    self._cond.wait(CUT_POLL_S)
+                    continue
                 now = time.monotonic()
                 live = [s for s in self._slots.values() if not s[2]]
                 for slot in live:
@@ -312,7 +331,8 @@ class Transport:
     def __init__(self, endpoint: str, region: str, credentials: Credentials, timeout: float = 5.0,
                  max_response_bytes: int = 1 << 20, total_deadline_s: float | None = None,
                  pool_size: int = 8, throttle_retries: int = THROTTLE_RETRIES,
-                 throttle_base_s: float = 0.05, retry_creating_on_stale: bool = True) -> None:
+                 throttle_base_s: float = 0.05, retry_creating_on_stale: bool = True,
+                 may_resend_creating: Callable[[Case], bool] | None = None) -> None:
         parts = urlsplit(endpoint)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(f"endpoint must be an http:// or https:// URL, not {endpoint!r}")
@@ -325,10 +345,12 @@ class Transport:
         self.max_response_bytes = max_response_bytes
         self.throttle_retries, self.throttle_base_s = throttle_retries, throttle_base_s
         self.retry_creating_on_stale = retry_creating_on_stale
+        self.may_resend_creating = may_resend_creating   # asked before a creating case is re-sent
         self.retries: dict[str, int] = {"transient": 0, "stale-connection": 0}   # counts, for reports
         self._run_deadline = time.monotonic() + total_deadline_s if total_deadline_s is not None else None
         self._signer = _Signer(self.url, self.host, self.path, region, credentials)
         self._watchdog = _Watchdog()
+        self._aborted = threading.Event()
         self._adapter = _TrackedAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=0)
         self.session = self._new_session()
 
@@ -350,6 +372,12 @@ class Transport:
     def close(self) -> None:
         self._watchdog.close()
         self.session.close()
+
+    def abort(self) -> None:
+        """Cut the exchanges in flight on other threads (they end at once with an error); nothing
+        more is sent, and no backoff is waited out."""
+        self._aborted.set()
+        self._watchdog.cut_all()
 
     # -- building -----------------------------------------------------------------------------
     def _headers(self, case: Case, body: bytes) -> dict[str, str]:
@@ -383,16 +411,18 @@ class Transport:
         throttled = stale = 0
         while True:
             exchange, dropped = self._attempt(case)
-            if dropped and stale < STALE_RETRIES and (self.retry_creating_on_stale or not case.creates):
+            if dropped and stale < STALE_RETRIES and (self.retry_creating_on_stale or not case.creates) \
+                    and self._may_resend(case):
                 stale += 1
                 self.retries["stale-connection"] += 1
                 continue
             wait = self._throttle_wait(exchange.response, throttled)
-            if wait is None:
+            if wait is None or not self._may_resend(case):
                 return exchange
             throttled += 1
             self.retries["transient"] += 1
-            time.sleep(wait)
+            if self._aborted.wait(wait):
+                return exchange
 
     def _attempt(self, case: Case) -> tuple[Exchange, bool]:
         """One signed send; True when it was dropped unanswered on a reused connection."""
@@ -406,9 +436,15 @@ class Transport:
         remaining = self._remaining()
         if remaining is not None and remaining <= 0:
             return Exchange(case, request, error="run time budget spent: request not sent"), False
+        if self._aborted.is_set():
+            return Exchange(case, request, error="interrupted: request not sent"), False
         budget = self.timeout if remaining is None else min(self.timeout, remaining)
         response, error, dropped = self._exchange(case.method, headers, body, budget)
         return Exchange(case, request, response, error), dropped
+
+    def _may_resend(self, case: Case) -> bool:
+        """A case that could create a snapshot is sent again only within the caller's budget."""
+        return not case.creates or self.may_resend_creating is None or self.may_resend_creating(case)
 
     def _throttle_wait(self, response: Response | None, attempts: int) -> float | None:
         """Seconds to wait before re-sending a throttled request; None: not throttled, or no retry left."""
@@ -427,6 +463,8 @@ class Transport:
 
     def _on_connection(self, conn: Any) -> None:
         """Called as a request goes out on ``conn``: watch it, and note whether it is reused."""
+        if self._aborted.is_set():
+            raise ConnectionAbortedError("interrupted: request not sent")
         conn.sgw_requests = getattr(conn, "sgw_requests", 0) + 1
         _current.reused = conn.sgw_requests > 1
         self._watchdog.attach(conn)
