@@ -193,6 +193,9 @@ _ALL: tuple[Fault, ...] = (
     Fault("astral-connection-drop",
           "closes the connection unanswered when a stored string holds a character beyond U+FFFF",
           "transport.answered"),
+    Fault("future-dates-accepted",
+          "refuses an X-Amz-Date too far in the past but not one too far in the future",
+          "authentication.expired"),
 )
 
 # Faults that break a SHOULD rule only: the run still passes (exit 0), the rule is a warning.

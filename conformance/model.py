@@ -27,6 +27,7 @@ SIGNING_MODES = (
     "scope-region",     # credential scope names another region
     "scope-service",    # credential scope names another service
     "expired",          # X-Amz-Date (and scope date) more than 15 minutes in the past
+    "future-dated",     # X-Amz-Date (and scope date) more than 15 minutes in the future
     "body-tampered",    # signed over one body, another body sent
     "host-unsigned",    # SignedHeaders omits host
 )

@@ -260,7 +260,7 @@ _RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      "A signature whose credential scope names another service is refused with InvalidSignatureException.",
      f"{SIGV4} > credential scope; {OBSERVED}", "MUST", _auth("InvalidSignatureException"), "auth-status"),
     ("authentication.expired",
-     "A request dated 20 minutes in the past is refused (signature expired).",
+     "A request dated 20 minutes in the past or in the future is refused (signature expired).",
      f"{SIGV4} > X-Amz-Date and clock skew; {OBSERVED}", "MUST",
      _auth("InvalidSignatureException", "RequestExpired"), "clock-window"),
     ("authentication.payload-hash",

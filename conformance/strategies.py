@@ -66,6 +66,7 @@ SIGNING_RULES: dict[str, str] = {
     "scope-region": "authentication.scope-region",
     "scope-service": "authentication.scope-service",
     "expired": "authentication.expired",
+    "future-dated": "authentication.expired",
     "body-tampered": "authentication.payload-hash",
     "host-unsigned": "authentication.host-signed",
 }

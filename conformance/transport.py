@@ -259,6 +259,7 @@ class _Signer:
             "scope-region": lambda m, b: self._lib("scope-region", m, b),
             "scope-service": lambda m, b: self._lib("scope-service", m, b),
             "expired": self._expired,
+            "future-dated": self._future_dated,
             "body-tampered": lambda m, b: self._lib("sigv4", m, TAMPER_SIGNED_BODY),
             "host-unsigned": self._host_unsigned,
         }
@@ -294,6 +295,9 @@ class _Signer:
 
     def _expired(self, method: str, body: bytes) -> dict[str, str]:
         return self._own(method, body, datetime.now(UTC) - EXPIRED_BY, ["host", "x-amz-date"])
+
+    def _future_dated(self, method: str, body: bytes) -> dict[str, str]:
+        return self._own(method, body, datetime.now(UTC) + EXPIRED_BY, ["host", "x-amz-date"])
 
     def _host_unsigned(self, method: str, body: bytes) -> dict[str, str]:
         return self._own(method, body, None, ["x-amz-date"])

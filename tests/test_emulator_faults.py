@@ -179,6 +179,7 @@ PROBES: dict[str, Probe] = {
     "signature-unchecked": Probe(create_with(secret="not-the-secret"), succeeded),
     "auth-optional": Probe(create_with(authenticate=False), succeeded),
     "clock-skew-unchecked": Probe(create_with(when=datetime.now(UTC) - timedelta(hours=1)), succeeded),
+    "future-dates-accepted": Probe(create_with(when=datetime.now(UTC) + timedelta(hours=1)), succeeded),
     "scope-unchecked": Probe(create_with(region="eu-west-1"), succeeded),
     "payload-unchecked": Probe(tampered_body, succeeded),
     "target-missing-accepted": Probe(create_with(target=None), succeeded),

@@ -247,6 +247,14 @@ def test_mode_expired_dates_a_sound_signature_twenty_minutes_back():
     assert verify(seen)
 
 
+def test_mode_future_dated_dates_a_sound_signature_twenty_minutes_ahead():
+    with recorder() as server:
+        _, seen = send_one(server, case(signing="future-dated"))
+    assert amz_date(seen) - datetime.now(UTC) >= timedelta(minutes=19)
+    assert auth_of(seen).datestamp == seen["headers"]["x-amz-date"][:8]
+    assert verify(seen)
+
+
 def test_mode_host_unsigned_leaves_host_out_of_a_sound_signature():
     with recorder() as server:
         _, seen = send_one(server, case(signing="host-unsigned"))
