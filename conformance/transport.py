@@ -224,8 +224,8 @@ def _other_secret(secret: str) -> str:
 
 
 def _unknown_key(access_key: str) -> str:
-    candidate = "AKIAUNKNOWNSGWCONF00"
-    return candidate if candidate != access_key else "AKIAUNKNOWNSGWCONF01"
+    candidate = "AKIDUNKNOWNSGWCONF00"
+    return candidate if candidate != access_key else "AKIDUNKNOWNSGWCONF01"
 
 
 def _drop_signed_headers(authorization: str) -> str:
