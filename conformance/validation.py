@@ -131,38 +131,28 @@ def _utf8_length(instance: str) -> int:
     return len(instance.encode("utf-8", "surrogatepass"))
 
 
-def _byte_min_length(validator: Any, limit: int, instance: Any, schema: Any) -> Iterator[ValidationError]:
-    if validator.is_type(instance, "string") and _utf8_length(instance) < limit:
-        yield ValidationError(f"{instance!r} is shorter than {limit} bytes")
-
-
-def _byte_max_length(validator: Any, limit: int, instance: Any, schema: Any) -> Iterator[ValidationError]:
-    if validator.is_type(instance, "string") and _utf8_length(instance) > limit:
-        yield ValidationError(f"{instance!r} is longer than {limit} bytes")
-
-
-# Fault "length-in-bytes": the same schemas, lengths counted in UTF-8 bytes.
-ByteLengthValidator = jsonschema.validators.extend(
-    schemas.JavaPatternValidator, {"minLength": _byte_min_length, "maxLength": _byte_max_length})
-
-
 def _utf16_length(instance: str) -> int:
     return len(instance.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def _utf16_min_length(validator: Any, limit: int, instance: Any, schema: Any) -> Iterator[ValidationError]:
-    if validator.is_type(instance, "string") and _utf16_length(instance) < limit:
-        yield ValidationError(f"{instance!r} is shorter than {limit} UTF-16 code units")
+def _counting_lengths(measure: Callable[[str], int], unit: str) -> Any:
+    """The Java-pattern validator with minLength/maxLength counted by ``measure``."""
+    def min_length(validator: Any, limit: int, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        if validator.is_type(instance, "string") and measure(instance) < limit:
+            yield ValidationError(f"{instance!r} is shorter than {limit} {unit}")
+
+    def max_length(validator: Any, limit: int, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        if validator.is_type(instance, "string") and measure(instance) > limit:
+            yield ValidationError(f"{instance!r} is longer than {limit} {unit}")
+
+    return jsonschema.validators.extend(schemas.JavaPatternValidator,
+                                        {"minLength": min_length, "maxLength": max_length})
 
 
-def _utf16_max_length(validator: Any, limit: int, instance: Any, schema: Any) -> Iterator[ValidationError]:
-    if validator.is_type(instance, "string") and _utf16_length(instance) > limit:
-        yield ValidationError(f"{instance!r} is longer than {limit} UTF-16 code units")
-
-
+# Fault "length-in-bytes": the same schemas, lengths counted in UTF-8 bytes.
+ByteLengthValidator = _counting_lengths(_utf8_length, "bytes")
 # Variant "utf16-lengths": lengths counted as java.lang.String.length() does (PROTOCOL.md > Constraints).
-Utf16LengthValidator = jsonschema.validators.extend(
-    schemas.JavaPatternValidator, {"minLength": _utf16_min_length, "maxLength": _utf16_max_length})
+Utf16LengthValidator = _counting_lengths(_utf16_length, "UTF-16 code units")
 
 
 def apply_edits(documents: dict[str, dict[str, Any]],
