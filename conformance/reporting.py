@@ -36,6 +36,7 @@ from conformance import __version__
 from conformance.checks import RuleResult
 from conformance.errors import UsageError
 from conformance.model import Case, Exchange, Failure, Outcome
+from conformance.schemas import SCHEMA_DIR
 
 if TYPE_CHECKING:
     from conformance.baseline import Comparison
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 REPORT_JSON = "report.json"
 JUNIT_XML = "junit.xml"
 REPORT_HTML = "report.html"
-REPORT_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "report.schema.json"
+REPORT_SCHEMA = SCHEMA_DIR / "report.schema.json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHECK_ENV = "SGW_CONFORMANCE_CHECK_REPORTS"   # "1": validate every report.json written (tests)
 REPORT_STATUSES = ("fail", "known", "warn", "disputed", "pass", "untested")   # worst first

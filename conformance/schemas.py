@@ -22,7 +22,16 @@ from referencing.jsonschema import DRAFT202012
 
 from conformance.javaregex import java_fullmatch
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+def _schema_dir() -> Path:
+    """``schemas/`` of the source tree, or the copy a wheel installs as ``conformance/schemas_data``."""
+    source_tree = Path(__file__).resolve().parent.parent / "schemas"
+    if (source_tree / "CreateSnapshotRequest.schema.json").is_file():
+        return source_tree
+    return Path(__file__).resolve().parent / "schemas_data"
+
+
+SCHEMA_DIR = _schema_dir()
 BASE_URI = "https://sgw-conformance.invalid/schemas/"
 SCHEMA_NAMES = ("CreateSnapshotRequest", "Tag", "CreateSnapshotResponse", "StorageGatewayErrorBody")
 
