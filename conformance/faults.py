@@ -196,6 +196,10 @@ _ALL: tuple[Fault, ...] = (
     Fault("future-dates-accepted",
           "refuses an X-Amz-Date too far in the past but not one too far in the future",
           "authentication.expired"),
+    Fault("signed-headers-unread",
+          "canonicalises a signed Content-Type as application/x-amz-json-1.1, not as received: a "
+          "Content-Type altered after signing (a charset added) goes unseen",
+          "authentication.signature"),
 )
 
 # Faults that break a SHOULD rule only: the run still passes (exit 0), the rule is a warning.

@@ -30,6 +30,7 @@ SIGNING_MODES = (
     "future-dated",     # X-Amz-Date (and scope date) more than 15 minutes in the future
     "body-tampered",    # signed over one body, another body sent
     "host-unsigned",    # SignedHeaders omits host
+    "header-tampered",  # Content-Type and X-Amz-Target signed, then another Content-Type sent
 )
 
 ANY_TYPE = "*"   # Outcome.error_type: any error type, or none at all

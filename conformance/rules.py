@@ -250,8 +250,9 @@ _RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      "client.", f"{SIGV4}; {OBSERVED}; AWS Common Errors > InvalidClientTokenId", "MUST",
      _auth("UnrecognizedClientException", "InvalidClientTokenId"), "auth-unknown-key"),
     ("authentication.signature",
-     "A request whose signature was computed with the wrong secret is refused with "
-     "InvalidSignatureException.", f"{SIGV4} > signature calculation; {OBSERVED}", "MUST",
+     "A request whose signature was computed with the wrong secret, or over a signed header's other "
+     "value (Content-Type altered after signing), is refused with InvalidSignatureException.",
+     f"{SIGV4} > signature calculation (canonical headers: every signed header's value); {OBSERVED}", "MUST",
      _auth("InvalidSignatureException"), "auth-status"),
     ("authentication.scope-region",
      "A signature whose credential scope names another region is refused with InvalidSignatureException.",

@@ -69,6 +69,7 @@ SIGNING_RULES: dict[str, str] = {
     "future-dated": "authentication.expired",
     "body-tampered": "authentication.payload-hash",
     "host-unsigned": "authentication.host-signed",
+    "header-tampered": "authentication.signature",
 }
 
 # Case-level disputes widen the rule's answers with these (see rules.DISPUTES).

@@ -4,7 +4,8 @@ One keep-alive ``requests`` session per :class:`Transport`.  Correct requests ar
 aws-requests-auth over the exact bytes sent (the JSON is serialised once).  The deliberate
 signing defects of :data:`conformance.model.SIGNING_MODES` come from aws-requests-auth with
 altered arguments (wrong secret, unknown key, another region or service, a mangled header,
-another body) or from :func:`conformance.sigv4.sign` (a date 20 minutes old, ``host`` unsigned).
+another body) or from :func:`conformance.sigv4.sign` (a date 20 minutes old, ``host`` unsigned,
+Content-Type and X-Amz-Target signed and then another Content-Type sent).
 A case with ``raw_body`` sends those bytes as they are, with any method, target or Content-Type.
 
 The endpoint may be hostile: redirects are not followed, at most ``max_response_bytes`` of a
@@ -62,6 +63,9 @@ from conformance.model import (
 REDACTED = "<redacted>"
 EXPIRED_BY = timedelta(minutes=20)        # beyond both the 5- and the 15-minute windows
 TAMPER_SIGNED_BODY = b"{}"                # body-tampered: this is signed, the case's body is sent
+# header-tampered: Content-Type is signed as JSON_CONTENT_TYPE and sent as this, a value that routes
+# the same (PROTOCOL.md > The request: parameters such as charset are tolerated) but signs differently.
+TAMPER_SENT_CONTENT_TYPE = f"{JSON_CONTENT_TYPE}; charset=utf-8"
 OTHER_SERVICE = "ec2"
 _READ_CHUNK = 64 * 1024
 # botocore > retries (standard mode): error codes it retries as throttling; HTTP 429 too.
@@ -250,28 +254,32 @@ class _Signer:
             "scope-service": auth(creds.access_key, region, OTHER_SERVICE),
         }
         self._wrong_secret = _other_secret(creds.secret_key)
-        self._modes: dict[str, Callable[[str, bytes], dict[str, str]]] = {
-            "sigv4": lambda m, b: self._lib("sigv4", m, b),
-            "none": lambda m, b: {},
-            "malformed": self._malformed,
-            "wrong-secret": self._wrong,
-            "unknown-key": lambda m, b: self._lib("unknown-key", m, b),
-            "scope-region": lambda m, b: self._lib("scope-region", m, b),
-            "scope-service": lambda m, b: self._lib("scope-service", m, b),
-            "expired": self._expired,
-            "future-dated": self._future_dated,
-            "body-tampered": lambda m, b: self._lib("sigv4", m, TAMPER_SIGNED_BODY),
-            "host-unsigned": self._host_unsigned,
+        # mode -> (method, body, target or None) -> the headers that sign (and may replace others)
+        self._modes: dict[str, Callable[[str, bytes, str | None], dict[str, str]]] = {
+            "sigv4": lambda m, b, t: self._lib("sigv4", m, b),
+            "none": lambda m, b, t: {},
+            "malformed": lambda m, b, t: self._malformed(m, b),
+            "wrong-secret": lambda m, b, t: self._wrong(m, b),
+            "unknown-key": lambda m, b, t: self._lib("unknown-key", m, b),
+            "scope-region": lambda m, b, t: self._lib("scope-region", m, b),
+            "scope-service": lambda m, b, t: self._lib("scope-service", m, b),
+            "expired": lambda m, b, t: self._expired(m, b),
+            "future-dated": lambda m, b, t: self._future_dated(m, b),
+            "body-tampered": lambda m, b, t: self._lib("sigv4", m, TAMPER_SIGNED_BODY),
+            "host-unsigned": lambda m, b, t: self._host_unsigned(m, b),
+            "header-tampered": self._header_tampered,
         }
 
     def modes(self) -> tuple[str, ...]:
         return tuple(self._modes)
 
-    def headers(self, mode: str, method: str, body: bytes) -> dict[str, str]:
+    def headers(self, mode: str, method: str, body: bytes, target: str | None = None) -> dict[str, str]:
+        """The signing headers of ``mode``; ``target`` is the X-Amz-Target sent (None: none)."""
         try:
-            return self._modes[mode](method, body)
+            sign = self._modes[mode]
         except KeyError:
             raise ValueError(f"unknown signing mode {mode!r}") from None
+        return sign(method, body, target)
 
     def _lib(self, which: str, method: str, body: bytes, secret: str | None = None) -> dict[str, str]:
         auth = self._auth[which]
@@ -286,12 +294,19 @@ class _Signer:
     def _wrong(self, method: str, body: bytes) -> dict[str, str]:
         return self._lib("sigv4", method, body, secret=self._wrong_secret)
 
-    def _own(self, method: str, body: bytes, when: datetime | None, signed: list[str]) -> dict[str, str]:
+    def _own(self, method: str, body: bytes, when: datetime | None, signed: list[str],
+             extra: dict[str, str] | None = None) -> dict[str, str]:
         if self.creds.session_token:
             signed = [*signed, "x-amz-security-token"]
         return sigv4.sign(method, self.path, self.host, body, access_key=self.creds.access_key,
                           secret=self.creds.secret_key, region=self.region, service=SERVICE, when=when,
-                          token=self.creds.session_token, signed=signed)
+                          token=self.creds.session_token, extra_headers=extra, signed=signed)
+
+    def _header_tampered(self, method: str, body: bytes, target: str | None) -> dict[str, str]:
+        """Content-Type (and X-Amz-Target) signed, then Content-Type sent with a charset added."""
+        extra = {"content-type": JSON_CONTENT_TYPE, **({"x-amz-target": target} if target else {})}
+        headers = self._own(method, body, None, ["host", "x-amz-date", *extra], extra)
+        return {**headers, "Content-Type": TAMPER_SENT_CONTENT_TYPE}
 
     def _expired(self, method: str, body: bytes) -> dict[str, str]:
         return self._own(method, body, datetime.now(UTC) - EXPIRED_BY, ["host", "x-amz-date"])
@@ -391,7 +406,7 @@ class Transport:
             headers["Content-Type"] = case.content_type
         if case.target is not None:
             headers["X-Amz-Target"] = case.target
-        headers.update(self._signer.headers(case.signing, case.method, body))
+        headers.update(self._signer.headers(case.signing, case.method, body, case.target))
         if body or case.method not in ("GET", "HEAD"):
             headers["Content-Length"] = str(len(body))
         return headers

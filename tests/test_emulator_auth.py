@@ -166,6 +166,34 @@ def test_a_signed_header_changed_after_signing_is_an_invalid_signature(
     assert error_type(answer) == "InvalidSignatureException"
 
 
+CHARSET_CONTENT_TYPE = f"{model.JSON_CONTENT_TYPE}; charset=utf-8"
+
+
+def envelope_signed(endpoint: ReferenceEndpoint, content_type: str) -> tuple[bytes, dict[str, str]]:
+    """A valid body and headers signing Content-Type (as given) and X-Amz-Target, as botocore does."""
+    body = json.dumps(valid(endpoint)).encode()
+    return body, endpoint.signed_headers(body, extra_headers={"Content-Type": content_type,
+                                                              "X-Amz-Target": model.CREATE_SNAPSHOT_TARGET})
+
+
+@pytest.mark.parametrize("content_type", [model.JSON_CONTENT_TYPE, CHARSET_CONTENT_TYPE])
+def test_a_request_signing_its_content_type_and_target_is_served(
+        reference_endpoint: ReferenceEndpoint, content_type: str) -> None:
+    body, headers = envelope_signed(reference_endpoint, content_type)
+    assert {"content-type", "x-amz-target"} <= set(sigv4.parse_authorization(headers["Authorization"])
+                                                   .signed_headers)
+    answer = requests.post(reference_endpoint.url, data=body, headers=headers, timeout=10)
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_signed_content_type_given_a_charset_after_signing_is_an_invalid_signature(
+        reference_endpoint: ReferenceEndpoint) -> None:
+    body, headers = envelope_signed(reference_endpoint, model.JSON_CONTENT_TYPE)
+    headers["Content-Type"] = CHARSET_CONTENT_TYPE
+    answer = requests.post(reference_endpoint.url, data=body, headers=headers, timeout=10)
+    assert error_type(answer) == "InvalidSignatureException"
+
+
 def test_a_signed_session_token_is_accepted_for_the_known_key(reference_endpoint: ReferenceEndpoint,
                                                              post_to: Post) -> None:
     answer = post_to(reference_endpoint, valid(reference_endpoint), token="FwoGZXIvYXdzEXAMPLE")

@@ -102,6 +102,14 @@ def with_unsigned_host(ep: ReferenceEndpoint, post: Post) -> Answers:
     return signed_request("POST", valid_body(ep), signed=["x-amz-date"])(ep, post)
 
 
+def with_content_type_altered_after_signing(ep: ReferenceEndpoint, post: Post) -> Answers:
+    body = valid_body(ep)
+    signed = {"Content-Type": model.JSON_CONTENT_TYPE, "X-Amz-Target": model.CREATE_SNAPSHOT_TARGET}
+    headers = ep.signed_headers(body, extra_headers=signed)
+    headers["Content-Type"] = f"{model.JSON_CONTENT_TYPE}; charset=utf-8"   # routes the same
+    return [requests.post(ep.url, data=body, headers=headers, timeout=10)]
+
+
 def with_malformed_authorization(ep: ReferenceEndpoint, post: Post) -> Answers:
     body = valid_body(ep)
     headers = ep.signed_headers(body)
@@ -194,6 +202,7 @@ PROBES: dict[str, Probe] = {
                                       error_type_is("InvalidSignatureException")),
     "scope-service-unchecked": Probe(create_with(service="ec2"), succeeded),
     "host-unsigned-accepted": Probe(with_unsigned_host, succeeded),
+    "signed-headers-unread": Probe(with_content_type_altered_after_signing, succeeded),
     "volume-arn-required-unchecked": Probe(lambda ep, post: [post(ep, {"SnapshotDescription": "probe"})],
                                            error_code_is("VolumeNotFound")),
     "null-volume-arn-serialization-error": Probe(create(VolumeARN=None),

@@ -20,7 +20,14 @@ import pytest
 
 from conformance import sigv4
 from conformance.model import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE, SIGNING_MODES, Case, Credentials
-from conformance.transport import REDACTED, TAMPER_SIGNED_BODY, DiscoveryError, Transport, serialise
+from conformance.transport import (
+    REDACTED,
+    TAMPER_SENT_CONTENT_TYPE,
+    TAMPER_SIGNED_BODY,
+    DiscoveryError,
+    Transport,
+    serialise,
+)
 
 SECRET = "s3cr3t/Distinctive+SecretKey0000000000ZZ"
 TOKEN = "FQoGZXIvYXdzEDistinctiveSessionToken=="
@@ -266,6 +273,24 @@ def test_mode_body_tampered_sends_another_body_than_the_one_signed():
         _, seen = send_one(server, case(signing="body-tampered"))
     assert seen["body"] == serialise(PARAMS)
     assert not verify(seen) and verify(seen, body=TAMPER_SIGNED_BODY)
+
+
+def test_mode_header_tampered_signs_content_type_and_target_then_sends_another_content_type():
+    with recorder() as server:
+        _, seen = send_one(server, case(signing="header-tampered"))
+    auth = auth_of(seen)
+    assert {"content-type", "host", "x-amz-date", "x-amz-target"} <= set(auth.signed_headers)
+    assert seen["headers"]["content-type"] == TAMPER_SENT_CONTENT_TYPE != JSON_CONTENT_TYPE
+    assert seen["headers"]["x-amz-target"] == CREATE_SNAPSHOT_TARGET
+    assert not verify(seen)
+    assert verify({**seen, "headers": {**seen["headers"], "content-type": JSON_CONTENT_TYPE}})
+
+
+def test_mode_header_tampered_signs_the_session_token_too():
+    with recorder() as server:
+        _, seen = send_one(server, case(signing="header-tampered"), CREDS_WITH_TOKEN)
+    assert "x-amz-security-token" in auth_of(seen).signed_headers
+    assert verify({**seen, "headers": {**seen["headers"], "content-type": JSON_CONTENT_TYPE}})
 
 
 def test_an_unknown_signing_mode_becomes_an_error_not_an_exception():
