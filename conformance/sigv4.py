@@ -63,11 +63,12 @@ def signature(secret: str, amz_date: str, scope: str, canonical: str) -> str:
 def sign(method: str, url_path: str, host: str, body: bytes, *, access_key: str, secret: str,
          region: str, service: str, when: datetime | None = None, token: str | None = None,
          extra_headers: Mapping[str, str] | None = None,
-         signed: Sequence[str] | None = None) -> dict[str, str]:
+         signed: Sequence[str] | None = None, scope_date: str | None = None) -> dict[str, str]:
     """Headers (Authorization, X-Amz-Date, ...) that sign a request.
 
     ``when`` sets the clock (default now); ``signed`` chooses which of the lower-cased
-    headers are signed (default: host, x-amz-date, the token and ``extra_headers``).
+    headers are signed (default: host, x-amz-date, the token and ``extra_headers``);
+    ``scope_date`` (yyyymmdd) puts another date than X-Amz-Date's in the credential scope.
     """
     when = when or datetime.now(UTC)
     amz_date = when.strftime(AMZ_DATE_FORMAT)
@@ -78,7 +79,7 @@ def sign(method: str, url_path: str, host: str, body: bytes, *, access_key: str,
     names = sorted(signed if signed is not None else headers)
     path, _, query = url_path.partition("?")
     canonical = canonical_request(method, path, query, headers, names, sha256_hex(body))
-    scope = credential_scope(amz_date[:8], region, service)
+    scope = credential_scope(scope_date or amz_date[:8], region, service)
     sig = signature(secret, amz_date, scope, canonical)
     out = {"Authorization": f"{ALGORITHM} Credential={access_key}/{scope}, "
                             f"SignedHeaders={';'.join(names)}, Signature={sig}",
