@@ -245,7 +245,7 @@ class SigV4Verifier:
             if auth.region != self.region:
                 raise _invalid_signature(f"Credential should be scoped to the region '{self.region}', "
                                          f"not '{auth.region}'")
-        if auth.datestamp != amz_date[:8]:
+        if auth.datestamp != amz_date[:8] and not self.faults("scope-date-unchecked"):
             raise _invalid_signature(f"Date in the credential scope ({auth.datestamp}) does not match "
                                      f"the date of X-Amz-Date ({amz_date[:8]})")
 

@@ -196,6 +196,9 @@ _ALL: tuple[Fault, ...] = (
     Fault("future-dates-accepted",
           "refuses an X-Amz-Date too far in the past but not one too far in the future",
           "authentication.expired"),
+    Fault("scope-date-unchecked",
+          "derives the signing key from the credential scope's date without comparing it with X-Amz-Date",
+          "authentication.scope-date"),
     Fault("signed-headers-unread",
           "canonicalises a signed Content-Type as application/x-amz-json-1.1, not as received: a "
           "Content-Type altered after signing (a charset added) goes unseen",

@@ -31,6 +31,7 @@ SIGNING_MODES = (
     "body-tampered",    # signed over one body, another body sent
     "host-unsigned",    # SignedHeaders omits host
     "header-tampered",  # Content-Type and X-Amz-Target signed, then another Content-Type sent
+    "scope-date",       # credential scope dated the day before X-Amz-Date (signature consistent)
 )
 
 ANY_TYPE = "*"   # Outcome.error_type: any error type, or none at all

@@ -260,6 +260,11 @@ _RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
     ("authentication.scope-service",
      "A signature whose credential scope names another service is refused with InvalidSignatureException.",
      f"{SIGV4} > credential scope; {OBSERVED}", "MUST", _auth("InvalidSignatureException"), "auth-status"),
+    ("authentication.scope-date",
+     "A signature whose credential scope date is not the date of X-Amz-Date is refused with "
+     "InvalidSignatureException.", f"{SIGV4} > credential scope (date: yyyymmdd of X-Amz-Date); "
+     f"{PROTO} > Errors (wrong credential scope: region, service, date)", "MUST",
+     _auth("InvalidSignatureException"), "auth-status"),
     ("authentication.expired",
      "A request dated 20 minutes in the past or in the future is refused (signature expired).",
      f"{SIGV4} > X-Amz-Date and clock skew; {OBSERVED}", "MUST",

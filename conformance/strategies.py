@@ -70,6 +70,7 @@ SIGNING_RULES: dict[str, str] = {
     "body-tampered": "authentication.payload-hash",
     "host-unsigned": "authentication.host-signed",
     "header-tampered": "authentication.signature",
+    "scope-date": "authentication.scope-date",
 }
 
 # Case-level disputes widen the rule's answers with these (see rules.DISPUTES).

@@ -5,7 +5,8 @@ aws-requests-auth over the exact bytes sent (the JSON is serialised once).  The 
 signing defects of :data:`conformance.model.SIGNING_MODES` come from aws-requests-auth with
 altered arguments (wrong secret, unknown key, another region or service, a mangled header,
 another body) or from :func:`conformance.sigv4.sign` (a date 20 minutes old, ``host`` unsigned,
-Content-Type and X-Amz-Target signed and then another Content-Type sent).
+Content-Type and X-Amz-Target signed and then another Content-Type sent, a scope dated the day
+before X-Amz-Date).
 A case with ``raw_body`` sends those bytes as they are, with any method, target or Content-Type.
 
 The endpoint may be hostile: redirects are not followed, at most ``max_response_bytes`` of a
@@ -268,6 +269,7 @@ class _Signer:
             "body-tampered": lambda m, b, t: self._lib("sigv4", m, TAMPER_SIGNED_BODY),
             "host-unsigned": lambda m, b, t: self._host_unsigned(m, b),
             "header-tampered": self._header_tampered,
+            "scope-date": lambda m, b, t: self._scope_dated(m, b),
         }
 
     def modes(self) -> tuple[str, ...]:
@@ -301,6 +303,15 @@ class _Signer:
         return sigv4.sign(method, self.path, self.host, body, access_key=self.creds.access_key,
                           secret=self.creds.secret_key, region=self.region, service=SERVICE, when=when,
                           token=self.creds.session_token, extra_headers=extra, signed=signed)
+
+    def _scope_dated(self, method: str, body: bytes) -> dict[str, str]:
+        """A sound signature whose credential scope names the day before X-Amz-Date's."""
+        now = datetime.now(UTC)
+        signed = ["host", "x-amz-date", *(["x-amz-security-token"] if self.creds.session_token else [])]
+        return sigv4.sign(method, self.path, self.host, body, access_key=self.creds.access_key,
+                          secret=self.creds.secret_key, region=self.region, service=SERVICE, when=now,
+                          token=self.creds.session_token, signed=signed,
+                          scope_date=(now - timedelta(days=1)).strftime("%Y%m%d"))
 
     def _header_tampered(self, method: str, body: bytes, target: str | None) -> dict[str, str]:
         """Content-Type (and X-Amz-Target) signed, then Content-Type sent with a charset added."""

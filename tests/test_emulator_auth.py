@@ -99,6 +99,14 @@ def test_a_scope_date_other_than_the_x_amz_date_day_is_refused(reference_endpoin
     assert "credential scope" in answer.json()["message"]
 
 
+def test_a_sound_signature_scoped_to_another_day_than_x_amz_date_is_refused(
+        reference_endpoint: ReferenceEndpoint, post_to: Post) -> None:
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y%m%d")
+    answer = post_to(reference_endpoint, valid(reference_endpoint), scope_date=yesterday)
+    assert error_type(answer) == "InvalidSignatureException"
+    assert "credential scope" in answer.json()["message"]
+
+
 @pytest.mark.parametrize(("shift", "starts"), [
     (timedelta(minutes=-16), "Signature expired: "),
     (timedelta(hours=-1), "Signature expired: "),

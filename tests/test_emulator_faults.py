@@ -202,6 +202,9 @@ PROBES: dict[str, Probe] = {
                                       error_type_is("InvalidSignatureException")),
     "scope-service-unchecked": Probe(create_with(service="ec2"), succeeded),
     "host-unsigned-accepted": Probe(with_unsigned_host, succeeded),
+    "scope-date-unchecked": Probe(
+        lambda ep, post: create_with(scope_date=(datetime.now(UTC) - timedelta(days=1)).strftime("%Y%m%d"))(
+            ep, post), succeeded),
     "signed-headers-unread": Probe(with_content_type_altered_after_signing, succeeded),
     "volume-arn-required-unchecked": Probe(lambda ep, post: [post(ep, {"SnapshotDescription": "probe"})],
                                            error_code_is("VolumeNotFound")),

@@ -275,6 +275,15 @@ def test_mode_body_tampered_sends_another_body_than_the_one_signed():
     assert not verify(seen) and verify(seen, body=TAMPER_SIGNED_BODY)
 
 
+def test_mode_scope_date_scopes_a_sound_current_signature_to_the_day_before():
+    with recorder() as server:
+        _, seen = send_one(server, case(signing="scope-date"))
+    scope_day = datetime.strptime(auth_of(seen).datestamp, "%Y%m%d").replace(tzinfo=UTC)
+    assert amz_date(seen).date() - scope_day.date() == timedelta(days=1)
+    assert abs(datetime.now(UTC) - amz_date(seen)) < timedelta(minutes=5)
+    assert verify(seen)
+
+
 def test_mode_header_tampered_signs_content_type_and_target_then_sends_another_content_type():
     with recorder() as server:
         _, seen = send_one(server, case(signing="header-tampered"))
