@@ -283,8 +283,10 @@ class SigV4Verifier:
         headers = {name: request.headers.get(name, "") for name in auth.signed_headers}
         if self.faults("signed-headers-unread"):   # a signed Content-Type taken as expected, not read
             headers.update({k: v for k, v in _ASSUMED_SIGNED_VALUES.items() if k in headers})
-        canonical = sigv4.canonical_request(request.method, path, query, headers,
-                                            auth.signed_headers, payload_hash)
+        names = auth.signed_headers
+        if self.faults("signed-headers-fixed"):    # the client's SignedHeaders list not followed
+            names = tuple(n for n in _FIXED_SIGNED_HEADERS if n in names or n != "x-amz-security-token")
+        canonical = sigv4.canonical_request(request.method, path, query, headers, names, payload_hash)
         expected = sigv4.signature(self.credentials.secret_key, amz_date, auth.scope, canonical)
         if not _digests_equal(expected, auth.signature):
             raise _invalid_signature("The signature computed by the server does not match the one provided; "
@@ -294,6 +296,8 @@ class SigV4Verifier:
 # The fault signed-headers-unread: a signed Content-Type canonicalised with the value a correct client
 # sends, not the value received.
 _ASSUMED_SIGNED_VALUES = {"content-type": model.JSON_CONTENT_TYPE}
+# The fault signed-headers-fixed: these are canonicalised (the token only when signed), nothing else.
+_FIXED_SIGNED_HEADERS = ("host", "x-amz-date", "x-amz-security-token")
 
 
 def _digests_equal(a: str, b: str) -> bool:

@@ -199,6 +199,10 @@ _ALL: tuple[Fault, ...] = (
     Fault("scope-date-unchecked",
           "derives the signing key from the credential scope's date without comparing it with X-Amz-Date",
           "authentication.scope-date"),
+    Fault("signed-headers-fixed",
+          "canonicalises host and x-amz-date only, whatever SignedHeaders lists: a request signing "
+          "Content-Type and X-Amz-Target too (as botocore does) is refused",
+          "accept.valid-request"),
     Fault("signed-headers-unread",
           "canonicalises a signed Content-Type as application/x-amz-json-1.1, not as received: a "
           "Content-Type altered after signing (a charset added) goes unseen",

@@ -16,10 +16,12 @@ LIST_VOLUMES_TARGET = f"{TARGET_PREFIX}.ListVolumes"
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 SERVICE = "storagegateway"
 
-# How a case is signed.  "sigv4" is the normal, correct signature (aws-requests-auth);
-# every other mode is a deliberate defect the endpoint must refuse.
+# How a case is signed.  "sigv4" is the normal, correct signature (aws-requests-auth) and
+# "sigv4-envelope" another correct one; every other mode is a deliberate defect the endpoint
+# must refuse.
 SIGNING_MODES = (
     "sigv4",            # correct SigV4 over the body as sent
+    "sigv4-envelope",   # correct SigV4 also covering Content-Type and X-Amz-Target, as botocore signs
     "none",             # no Authorization header at all
     "malformed",        # an Authorization header that is not SigV4 syntax
     "wrong-secret",     # signed with a secret that is not the access key's

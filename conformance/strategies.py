@@ -464,6 +464,8 @@ def _accept_other(ctx: Context) -> list[Case]:
     specials = "_.:/=+-@"
     cases = [
         make_case(ctx, vr, "valid/minimal"),
+        # botocore signs Content-Type and X-Amz-Target too: SignedHeaders is the client's choice
+        make_case(ctx, vr, "valid/signed-envelope", signing="sigv4-envelope"),
         make_case(ctx, vr, "valid/example", params=ctx.body("snapshot description")),
         _tags_case(ctx, vr, "Tag/special-characters", [{"Key": f"k{specials}", "Value": f"v{specials} 9"}]),
         _tags_case(ctx, vr, "Tag/spaces-and-digits", [{"Key": "Cost Center 42", "Value": "0 1 2"}]),

@@ -269,6 +269,7 @@ class _Signer:
             "body-tampered": lambda m, b, t: self._lib("sigv4", m, TAMPER_SIGNED_BODY),
             "host-unsigned": lambda m, b, t: self._host_unsigned(m, b),
             "header-tampered": self._header_tampered,
+            "sigv4-envelope": self._envelope_signed,
             "scope-date": lambda m, b, t: self._scope_dated(m, b),
         }
 
@@ -312,6 +313,12 @@ class _Signer:
                           secret=self.creds.secret_key, region=self.region, service=SERVICE, when=now,
                           token=self.creds.session_token, signed=signed,
                           scope_date=(now - timedelta(days=1)).strftime("%Y%m%d"))
+
+    def _envelope_signed(self, method: str, body: bytes, target: str | None) -> dict[str, str]:
+        """A correct signature over Content-Type and X-Amz-Target as well (as botocore signs)."""
+        extra = {"content-type": JSON_CONTENT_TYPE, **({"x-amz-target": target} if target else {})}
+        headers = self._own(method, body, None, ["host", "x-amz-date", *extra], extra)
+        return {**headers, "Content-Type": JSON_CONTENT_TYPE}
 
     def _header_tampered(self, method: str, body: bytes, target: str | None) -> dict[str, str]:
         """Content-Type (and X-Amz-Target) signed, then Content-Type sent with a charset added."""

@@ -110,6 +110,13 @@ def with_content_type_altered_after_signing(ep: ReferenceEndpoint, post: Post) -
     return [requests.post(ep.url, data=body, headers=headers, timeout=10)]
 
 
+def with_envelope_signed(ep: ReferenceEndpoint, post: Post) -> Answers:
+    body = valid_body(ep)
+    signed = {"Content-Type": model.JSON_CONTENT_TYPE, "X-Amz-Target": model.CREATE_SNAPSHOT_TARGET}
+    headers = ep.signed_headers(body, extra_headers=signed)
+    return [requests.post(ep.url, data=body, headers=headers, timeout=10)]
+
+
 def with_malformed_authorization(ep: ReferenceEndpoint, post: Post) -> Answers:
     body = valid_body(ep)
     headers = ep.signed_headers(body)
@@ -205,6 +212,7 @@ PROBES: dict[str, Probe] = {
     "scope-date-unchecked": Probe(
         lambda ep, post: create_with(scope_date=(datetime.now(UTC) - timedelta(days=1)).strftime("%Y%m%d"))(
             ep, post), succeeded),
+    "signed-headers-fixed": Probe(with_envelope_signed, error_type_is("InvalidSignatureException")),
     "signed-headers-unread": Probe(with_content_type_altered_after_signing, succeeded),
     "volume-arn-required-unchecked": Probe(lambda ep, post: [post(ep, {"SnapshotDescription": "probe"})],
                                            error_code_is("VolumeNotFound")),

@@ -175,11 +175,20 @@ def test_beyond_the_body_cases_send_a_valid_body():
             assert case.raw_body is None and violations(case.params) == set(), case.signature
 
 
+CORRECT_SIGNING = {"sigv4", "sigv4-envelope"}
+
+
 def test_every_signing_defect_is_exercised_by_its_rule():
-    signing = {c.signing: c.rule_id for c in cases_for(0) if c.signing != "sigv4"}
-    assert set(signing) == set(SIGNING_MODES) - {"sigv4"}
+    signing = {c.signing: c.rule_id for c in cases_for(0) if c.signing not in CORRECT_SIGNING}
+    assert set(signing) == set(SIGNING_MODES) - CORRECT_SIGNING
     assert all(rule.startswith("authentication.") for rule in signing.values())
-    assert all(c.signing == "sigv4" for c in cases_for(0) if not c.rule_id.startswith("authentication."))
+    assert all(c.signing == "sigv4" for c in cases_for(0)
+               if not c.rule_id.startswith("authentication.") and c.signature != "valid/signed-envelope")
+
+
+def test_one_valid_request_is_signed_over_content_type_and_target_too():
+    envelope = [c for c in cases_for(0) if c.signing == "sigv4-envelope"]
+    assert [(c.signature, c.rule_id) for c in envelope] == [("valid/signed-envelope", "accept.valid-request")]
 
 
 # --- ambiguity ------------------------------------------------------------------------------------

@@ -284,6 +284,14 @@ def test_mode_scope_date_scopes_a_sound_current_signature_to_the_day_before():
     assert verify(seen)
 
 
+def test_mode_sigv4_envelope_signs_content_type_and_target_soundly():
+    with recorder() as server:
+        _, seen = send_one(server, case(signing="sigv4-envelope"), CREDS_WITH_TOKEN)
+    assert {"content-type", "host", "x-amz-date", "x-amz-target", "x-amz-security-token"} <= \
+        set(auth_of(seen).signed_headers)
+    assert seen["headers"]["content-type"] == JSON_CONTENT_TYPE and verify(seen)
+
+
 def test_mode_header_tampered_signs_content_type_and_target_then_sends_another_content_type():
     with recorder() as server:
         _, seen = send_one(server, case(signing="header-tampered"))
