@@ -7,7 +7,6 @@ Every server here is a real TCP server on 127.0.0.1 (port 0) started by the test
 from __future__ import annotations
 
 import json
-import socket
 import socketserver
 import threading
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from wire import http_answer, read_request
 
 from conformance import cli, runner, transport
 from conformance.model import Case, Credentials
@@ -44,29 +44,6 @@ def main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 # --- a scriptable endpoint -----------------------------------------------------------------------
 
 Answer = Callable[[bytes, bytes], bytes | None]    # (head, body) -> bytes to send, None: hang
-
-
-def answer(status: int, body: bytes, extra: str = "") -> bytes:
-    return (f"HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.1\r\n"
-            f"Content-Length: {len(body)}\r\n{extra}\r\n").encode() + body
-
-
-def read_request(sock: socket.socket) -> tuple[bytes, bytes]:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return b"", b""
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = next((int(v) for k, _, v in (line.partition(b":") for line in head.split(b"\r\n"))
-                   if k.strip().lower() == b"content-length"), 0)
-    while len(body) < length:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        body += chunk
-    return head, body
 
 
 class Scripted(socketserver.ThreadingTCPServer):
@@ -115,7 +92,7 @@ def scripted(respond: Answer) -> Iterator[Scripted]:
 
 
 def error_answer(_head: bytes, _body: bytes) -> bytes:
-    return answer(400, b'{"__type":"ValidationException","message":"m"}')
+    return http_answer(400, b'{"__type":"ValidationException","message":"m"}')
 
 
 def run_args(url: str, tmp_path: Path, *extra: str) -> list[str]:
@@ -216,7 +193,7 @@ def test_replay_of_a_report_without_endpoint_asks_for_one(tmp_path: Path,
 @pytest.mark.parametrize("body", [b"[" * 200_000 + b"]" * 200_000, b'{"a":' * 5000 + b"1" + b"}" * 5000])
 def test_an_answer_nested_too_deep_to_parse_is_judged_not_json_and_the_run_ends_with_a_verdict(
         body: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with scripted(lambda _h, _b: answer(400, body)) as server:
+    with scripted(lambda _h, _b: http_answer(400, body)) as server:
         code, out, _ = main(capsys, *run_args(server.url, tmp_path))
     assert code == 1 and "FAIL" in out
 
@@ -263,7 +240,7 @@ def test_on_a_live_endpoint_the_default_cap_of_5_counts_every_resend_of_a_creati
     monkeypatch.setattr(runner, "is_loopback_host", lambda _host: False)   # judged live
     monkeypatch.setattr(runner, "retry_policy", lambda live: {"throttle_base_s": 0.001,
                                                                "retry_creating_on_stale": not live})
-    throttled = answer(429, b'{"__type":"ThrottlingException","message":"slow down"}')
+    throttled = http_answer(429, b'{"__type":"ThrottlingException","message":"slow down"}')
     with scripted(lambda _h, _b: throttled) as server:
         code, _, _ = main(capsys, *run_args(server.url, tmp_path, "--allow-live"))
     assert code in (1, 2)
@@ -274,12 +251,12 @@ def _echo(head: bytes, body: bytes) -> bytes:
     """An error whose message quotes the request (as AWS's signature errors quote the canonical
     request), padded so that the session token straddles the report's body limit."""
     if b"ListVolumes" in head:
-        return answer(200, json.dumps({"VolumeInfos": [{"VolumeARN": VOLUME}]}).encode())
+        return http_answer(200, json.dumps({"VolumeInfos": [{"VolumeARN": VOLUME}]}).encode())
     quoted = head.decode("latin-1").replace("\r\n", " | ") + " | " + body.decode("utf-8", "replace")
     prefix = '{"__type":"InvalidSignatureException","message":"'
     where = quoted.find(TOKEN)
     pad = "." * max(0, BODY_LIMIT - len(prefix) - where - len(TOKEN) // 2)
-    return answer(400, (prefix + json.dumps(pad + quoted)[1:-1] + '"}').encode())
+    return http_answer(400, (prefix + json.dumps(pad + quoted)[1:-1] + '"}').encode())
 
 
 def test_an_endpoint_quoting_the_request_leaves_no_piece_of_the_token_in_any_report(

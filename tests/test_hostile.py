@@ -17,38 +17,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from wire import http_answer, read_request
 
 from conformance import cli
 
 PLAIN_ERROR = (b'{"__type":"ValidationException","message":"nope"}')
 GUARD_S = 90   # a run that has not ended by then is hung (a guard, not a speed assertion)
-
-
-def read_request(sock: socket.socket) -> bytes:
-    """Read one HTTP request (head and Content-Length body); b'' if the peer closed."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return b""
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value.strip() or 0)
-    while len(body) < length:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        body += chunk
-    return head
-
-
-def http_answer(status: int, body: bytes, extra: str = "") -> bytes:
-    return (f"HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.1\r\n"
-            f"x-amzn-RequestId: r\r\nContent-Length: {len(body)}\r\n{extra}\r\n").encode() + body
 
 
 class Hostile(socketserver.ThreadingTCPServer):
@@ -74,7 +48,7 @@ class HostileHandler(socketserver.BaseRequestHandler):
         sock = self.request
         while not self.server.stop.is_set():
             try:
-                if not read_request(sock):
+                if not read_request(sock)[0]:
                     return
             except OSError:
                 return
@@ -83,7 +57,7 @@ class HostileHandler(socketserver.BaseRequestHandler):
                 good = self.server.good_left > 0
                 self.server.good_left -= 1
             if good:
-                sock.sendall(http_answer(400, PLAIN_ERROR))
+                sock.sendall(http_answer(400, PLAIN_ERROR, "x-amzn-RequestId: r\r\n"))
                 continue
             getattr(self, f"do_{self.server.mode.replace('-', '_')}")(sock)
             return
@@ -114,7 +88,7 @@ class HostileHandler(socketserver.BaseRequestHandler):
         sock.sendall(http_answer(307, b"", f"Location: {self.server.redirect_to}\r\n"))
 
     def do_empty_volume_list(self, sock: socket.socket) -> None:
-        sock.sendall(http_answer(200, b'{"GatewayARN":"x","VolumeInfos":[]}'))
+        sock.sendall(http_answer(200, b'{"GatewayARN":"x","VolumeInfos":[]}', "x-amzn-RequestId: r\r\n"))
 
 
 @contextmanager

@@ -1,7 +1,8 @@
-"""Test helper: see the signatures that really went on the wire, to prove none is ever shown."""
+"""Test helpers on the wire: the signatures really sent, and a raw-socket HTTP request and answer."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,3 +26,28 @@ def captured_signatures() -> Iterator[list[str]]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(HTTPAdapter, "send", spy)
         yield signatures
+
+
+def read_request(sock: socket.socket) -> tuple[bytes, bytes]:
+    """One HTTP request from a raw socket: (head, Content-Length body); (b'', b'') once closed."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return b"", b""
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next((int(v) for k, _, v in (line.partition(b":") for line in head.split(b"\r\n"))
+                   if k.strip().lower() == b"content-length"), 0)
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head, body
+
+
+def http_answer(status: int, body: bytes, extra: str = "") -> bytes:
+    """A raw HTTP/1.1 answer with an awsJson content type; ``extra`` holds more header lines."""
+    return (f"HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.1\r\n"
+            f"Content-Length: {len(body)}\r\n{extra}\r\n").encode() + body
