@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wire import http_answer, read_request
+from wire import LoopbackServer, http_answer, read_request
 
 from conformance import cli, runner, transport
 from conformance.model import Case, Credentials
@@ -46,17 +46,10 @@ def main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 Answer = Callable[[bytes, bytes], bytes | None]    # (head, body) -> bytes to send, None: hang
 
 
-class Scripted(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class Scripted(LoopbackServer):
     def __init__(self, respond: Answer) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.respond, self.stop, self.requests = respond, threading.Event(), 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/"
 
 
 class _Handler(socketserver.BaseRequestHandler):

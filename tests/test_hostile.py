@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from wire import http_answer, read_request
+from wire import LoopbackServer, http_answer, read_request
 
 from conformance import cli
 
@@ -25,20 +25,13 @@ PLAIN_ERROR = (b'{"__type":"ValidationException","message":"nope"}')
 GUARD_S = 90   # a run that has not ended by then is hung (a guard, not a speed assertion)
 
 
-class Hostile(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class Hostile(LoopbackServer):
     def __init__(self, mode: str, good_first: int = 0, redirect_to: str = "") -> None:
-        super().__init__(("127.0.0.1", 0), HostileHandler)
+        super().__init__(HostileHandler)
         self.mode, self.good_left, self.redirect_to = mode, good_first, redirect_to
         self.lock = threading.Lock()
         self.requests = 0
         self.stop = threading.Event()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/"
 
 
 class HostileHandler(socketserver.BaseRequestHandler):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import socketserver
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -51,3 +52,17 @@ def http_answer(status: int, body: bytes, extra: str = "") -> bytes:
     """A raw HTTP/1.1 answer with an awsJson content type; ``extra`` holds more header lines."""
     return (f"HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.1\r\n"
             f"Content-Length: {len(body)}\r\n{extra}\r\n").encode() + body
+
+
+class LoopbackServer(socketserver.ThreadingTCPServer):
+    """A threaded raw-socket test server on 127.0.0.1, port chosen by the system."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, handler: type[socketserver.BaseRequestHandler]) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
