@@ -30,8 +30,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from conformance import model, sigv4  # noqa: E402
-from conformance.emulator import ReferenceEndpoint, seeded_volume_arn  # noqa: E402
+from conformance.endpoint.emulator import ReferenceEndpoint, seeded_volume_arn  # noqa: E402
+from conformance.protocol import credentials, envelope, sigv4
 
 Prepared = tuple[bytes, dict[str, str]]
 
@@ -39,21 +39,21 @@ Prepared = tuple[bytes, dict[str, str]]
 def bodies(operation: str, volume_arn: str, n: int) -> Iterator[tuple[str, bytes]]:
     for i in range(n):
         if operation == "list":
-            yield model.LIST_VOLUMES_TARGET, b"{}"
+            yield envelope.LIST_VOLUMES_TARGET, b"{}"
         else:
             description = "d" * 256 if operation == "invalid" else f"bench #{i}"
             params = {"VolumeARN": volume_arn, "SnapshotDescription": description}
-            yield model.CREATE_SNAPSHOT_TARGET, json.dumps(params).encode()
+            yield envelope.CREATE_SNAPSHOT_TARGET, json.dumps(params).encode()
 
 
 def prepare(url: str, region: str, operation: str, n: int) -> list[Prepared]:
     host = url.split("://", 1)[1].rstrip("/")
-    creds = model.EXAMPLE_CREDENTIALS
+    creds = credentials.EXAMPLE_CREDENTIALS
     out = []
     for target, body in bodies(operation, seeded_volume_arn(region), n):
-        headers = {"Content-Type": model.JSON_CONTENT_TYPE, "X-Amz-Target": target,
+        headers = {"Content-Type": envelope.JSON_CONTENT_TYPE, "X-Amz-Target": target,
                    **sigv4.sign("POST", "/", host, body, access_key=creds.access_key, secret=creds.secret_key,
-                                region=region, service=model.SERVICE)}
+                                region=region, service=envelope.SERVICE)}
         out.append((body, headers))
     return out
 
@@ -85,7 +85,7 @@ def measure(url: str, prepared: list[Prepared], clients: int) -> tuple[float, li
 @contextmanager
 def endpoint_in_subprocess(region: str) -> Iterator[str]:
     repo = Path(__file__).resolve().parent.parent
-    process = subprocess.Popen([sys.executable, "-m", "conformance.cli", "serve", "--port", "0",
+    process = subprocess.Popen([sys.executable, "-m", "conformance.cli.main", "serve", "--port", "0",
                                 "--region", region], cwd=repo, stdout=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONPATH": str(repo)})
     lines: queue.Queue[str] = queue.Queue()

@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 T0 = time.perf_counter()
-from conformance import strategies  # noqa: E402
-from conformance.strategies import PROFILES, generate_cases  # noqa: E402
+from conformance.suite import strategies  # noqa: E402
+from conformance.suite.strategies import PROFILES, generate_cases  # noqa: E402
 
 ARN = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
 REGION = "us-east-2"

@@ -27,9 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests  # noqa: E402
 
-from conformance import model, runner, sigv4  # noqa: E402
-from conformance.emulator import ReferenceEndpoint  # noqa: E402
-from conformance.model import Exchange  # noqa: E402
+from conformance.endpoint.emulator import ReferenceEndpoint  # noqa: E402
+from conformance.protocol import credentials, envelope, sigv4
+from conformance.suite import runner
+from conformance.suite.model import Exchange  # noqa: E402
 
 
 def suite_run(endpoint: ReferenceEndpoint | None, workers: int) -> runner.RunResult:
@@ -65,7 +66,7 @@ def presign_same(endpoint: ReferenceEndpoint, exchanges: list[Exchange]) -> Prep
         if case.target:
             headers["X-Amz-Target"] = case.target
         headers.update(sigv4.sign(case.method, "/", host, body, access_key=creds.access_key,
-                                  secret=creds.secret_key, region=endpoint.region, service=model.SERVICE))
+                                  secret=creds.secret_key, region=endpoint.region, service=envelope.SERVICE))
         out.append((case.method, body, headers))
     return out
 
@@ -94,7 +95,7 @@ def main() -> int:
         result = suite_run(None, args.workers)               # `run` as a user runs it: embedded endpoint
         assert result.exit_code == 0, result.scoreboard.failing_rules()
         walls.append(result.duration_s)
-        with ReferenceEndpoint(credentials=model.EXAMPLE_CREDENTIALS) as endpoint:
+        with ReferenceEndpoint(credentials=credentials.EXAMPLE_CREDENTIALS) as endpoint:
             result = suite_run(endpoint, args.workers)       # the same endpoint for both loops
             sent = result.requests_sent
             suite_rps.append(sent / result.send_duration_s)

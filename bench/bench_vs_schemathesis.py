@@ -109,7 +109,7 @@ def _well_formed_arn() -> Callable[[str], bool]:
     """The VolumeARN constraints of the exported document (its Python pattern and lengths)."""
     import re
 
-    from conformance.openapi import export_openapi
+    from conformance.spec.openapi import export_openapi
 
     prop = export_openapi()["components"]["schemas"]["CreateSnapshotRequest"]["properties"]["VolumeARN"]
     pattern = re.compile(prop["x-python-pattern"])
@@ -169,7 +169,7 @@ def _timed(cmd: list[str], env: dict[str, str], log: Path) -> tuple[int, float]:
 
 def run_ours(endpoint: Any, work: Path, seed: int) -> ToolRun:
     reports = work / "ours"
-    cmd = [sys.executable, "-m", "conformance.cli", "run", "--endpoint", endpoint.url,
+    cmd = [sys.executable, "-m", "conformance.cli.main", "run", "--endpoint", endpoint.url,
            "--region", endpoint.region, "--volume-arn", endpoint.volume_arn, "--profile", "ci",
            "--seed", str(seed), "--report-dir", str(reports)]
     counter = counted(endpoint)
@@ -242,9 +242,9 @@ class Row:
 def measure(names: Iterable[str], opts: Options, log: Callable[[str], None],
             keep: Path | None = None) -> list[Row]:
     """Both tools on each endpoint; logs and reports go to ``keep`` (kept) or a temporary directory."""
-    from conformance import faults
-    from conformance.emulator import ReferenceEndpoint
-    from conformance.openapi import write_openapi
+    from conformance.endpoint import faults
+    from conformance.endpoint.emulator import ReferenceEndpoint
+    from conformance.spec.openapi import write_openapi
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="sgw-bench-") as scratch:
@@ -309,7 +309,7 @@ def totals(rows: list[Row]) -> str:
 
 
 def main() -> int:
-    from conformance import faults
+    from conformance.endpoint import faults
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--faults", help="comma-separated fault names (default: every fault)")

@@ -27,10 +27,11 @@ from typing import Any
 
 import pytest
 
-from conformance import checks, reporting, runner
 from conformance.errors import UsageError
-from conformance.model import Case
-from conformance.rules import RULES
+from conformance.reports import reporting
+from conformance.suite import checks, runner
+from conformance.suite.model import Case
+from conformance.suite.rules import RULES
 
 NAME = "sgw-conformance"
 CROSS_CUTTING = frozenset(checks.EXCHANGE_CHECKS) | frozenset(checks.RUN_CHECKS)

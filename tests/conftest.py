@@ -19,11 +19,11 @@ def reference_page() -> Path:
     return REFERENCE_PAGE
 
 
-# --- the reference endpoint (conformance.emulator) ------------------------------------------------
+# --- the reference endpoint (conformance.endpoint.emulator) ------------------------------------------------
 @pytest.fixture(scope="module")
 def reference_endpoint():  # type: ignore[no-untyped-def]
     """A fault-free reference endpoint on 127.0.0.1 (port 0), shared by one test module."""
-    from conformance.emulator import ReferenceEndpoint
+    from conformance.endpoint.emulator import ReferenceEndpoint
 
     with ReferenceEndpoint() as endpoint:
         yield endpoint
@@ -38,17 +38,18 @@ def post_to():  # type: ignore[no-untyped-def]
 
     import requests
 
-    from conformance import model
+    from conformance.protocol import envelope
 
     session = requests.Session()
 
-    def post(endpoint, params=None, *, raw=None, target=model.CREATE_SNAPSHOT_TARGET,  # type: ignore[no-untyped-def]
+    def post(endpoint, params=None, *, raw=None, target=envelope.CREATE_SNAPSHOT_TARGET,  # type: ignore[no-untyped-def]
              headers=None, authenticate=True, **sign_args):
         body = raw if raw is not None else json.dumps(params).encode("utf-8")
         if authenticate:
             sent = endpoint.signed_headers(body, target, **sign_args)
         else:
-            sent = {"Content-Type": model.JSON_CONTENT_TYPE, **({"X-Amz-Target": target} if target else {})}
+            sent = {"Content-Type": envelope.JSON_CONTENT_TYPE,
+                    **({"X-Amz-Target": target} if target else {})}
         sent.update(headers or {})
         return session.post(endpoint.url, data=body, headers=sent, timeout=10)
 
@@ -64,7 +65,7 @@ def reports_checked_against_their_schema():  # type: ignore[no-untyped-def]
     ReportSchemaError (a failing test) if the report breaks the schema."""
     import os
 
-    from conformance import reporting
+    from conformance.reports import reporting
 
     before = os.environ.get(reporting.CHECK_ENV)
     os.environ[reporting.CHECK_ENV] = "1"

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from werkzeug.wrappers import Request, Response
 
-from conformance import runner
-from conformance.emulator import ReferenceEndpoint
+from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.suite import runner
 
 # Given the parsed JSON body (None if it is not JSON) and the raw bytes: an answer, or None to hand on.
 Deviation = Callable[[Any, bytes], "Response | None"]

@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 from wire import LoopbackServer, http_answer, read_request
 
-from conformance import cli, runner, transport
-from conformance.model import Case, Credentials
-from conformance.reporting import BODY_LIMIT, FRAGMENT_MIN, Redactor
+from conformance.cli import main as cli
+from conformance.protocol.credentials import Credentials
+from conformance.reports.reporting import BODY_LIMIT, FRAGMENT_MIN, Redactor
+from conformance.suite import runner, transport
+from conformance.suite.model import Case
 
 VOLUME = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
 SECRET = "BADINPUTsecret0123456789abcdefghijklmnopq"

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from conformance import baseline, cli
-from conformance.checks import RUN_CHECKS
+from conformance.cli import main as cli
+from conformance.reports import baseline
+from conformance.suite.checks import RUN_CHECKS
 
 TODAY = "description-max-off-by-one"
 TODAY_RULE = "validation.SnapshotDescription.maxLength"

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from conformance import checks
-from conformance.model import Case, Exchange, Response, SentRequest
-from conformance.rules import RULES
+from conformance.suite import checks
+from conformance.suite.model import Case, Exchange, Response, SentRequest
+from conformance.suite.rules import RULES
 
 REGION = "us-east-2"
 VOLUME = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from conformance import derive
-from conformance.derive import ReferenceFormatError, build_schemas, parse_reference
-from conformance.schemas import SCHEMA_DIR, SCHEMA_NAMES
+from conformance.spec import derive
+from conformance.spec.derive import ReferenceFormatError, build_schemas, parse_reference
+from conformance.spec.schemas import SCHEMA_DIR, SCHEMA_NAMES
 
 # A page in the reference's markdown form, with the CreateSnapshot facts and our own wording.
 # The phrases the derivation quotes (Tags text) keep the reference's words.

@@ -11,8 +11,8 @@ import pytest
 import requests
 from aws_requests_auth.aws_auth import AWSRequestsAuth
 
-from conformance import model, sigv4
-from conformance.emulator import ReferenceEndpoint
+from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.protocol import credentials, envelope, sigv4
 
 Post = Any  # the post_to fixture
 
@@ -155,10 +155,10 @@ def test_a_request_signed_by_aws_requests_auth_is_accepted(reference_endpoint: R
     host = reference_endpoint.url.split("//")[1].rstrip("/")
     creds = reference_endpoint.credentials
     auth = AWSRequestsAuth(aws_access_key=creds.access_key, aws_secret_access_key=creds.secret_key,
-                           aws_host=host, aws_region="us-east-2", aws_service=model.SERVICE)
+                           aws_host=host, aws_region="us-east-2", aws_service=envelope.SERVICE)
     answer = requests.post(reference_endpoint.url, data=json.dumps(valid(reference_endpoint)), auth=auth,
-                           headers={"X-Amz-Target": model.CREATE_SNAPSHOT_TARGET,
-                                    "Content-Type": model.JSON_CONTENT_TYPE}, timeout=10)
+                           headers={"X-Amz-Target": envelope.CREATE_SNAPSHOT_TARGET,
+                                    "Content-Type": envelope.JSON_CONTENT_TYPE}, timeout=10)
     assert answer.status_code == 200, answer.text
 
 
@@ -166,25 +166,26 @@ def test_a_signed_header_changed_after_signing_is_an_invalid_signature(
         reference_endpoint: ReferenceEndpoint) -> None:
     body = json.dumps({}).encode()
     headers = reference_endpoint.signed_headers(
-        body, extra_headers={"x-amz-target": model.LIST_VOLUMES_TARGET}, target=model.LIST_VOLUMES_TARGET)
+        body, extra_headers={"x-amz-target": envelope.LIST_VOLUMES_TARGET},
+        target=envelope.LIST_VOLUMES_TARGET)
     assert requests.post(reference_endpoint.url, data=body, headers=headers, timeout=10).status_code == 200
     headers = {k: v for k, v in headers.items() if k.lower() != "x-amz-target"}
-    headers["X-Amz-Target"] = model.CREATE_SNAPSHOT_TARGET
+    headers["X-Amz-Target"] = envelope.CREATE_SNAPSHOT_TARGET
     answer = requests.post(reference_endpoint.url, data=body, headers=headers, timeout=10)
     assert error_type(answer) == "InvalidSignatureException"
 
 
-CHARSET_CONTENT_TYPE = f"{model.JSON_CONTENT_TYPE}; charset=utf-8"
+CHARSET_CONTENT_TYPE = f"{envelope.JSON_CONTENT_TYPE}; charset=utf-8"
 
 
 def envelope_signed(endpoint: ReferenceEndpoint, content_type: str) -> tuple[bytes, dict[str, str]]:
     """A valid body and headers signing Content-Type (as given) and X-Amz-Target, as botocore does."""
     body = json.dumps(valid(endpoint)).encode()
-    return body, endpoint.signed_headers(body, extra_headers={"Content-Type": content_type,
-                                                              "X-Amz-Target": model.CREATE_SNAPSHOT_TARGET})
+    extra = {"Content-Type": content_type, "X-Amz-Target": envelope.CREATE_SNAPSHOT_TARGET}
+    return body, endpoint.signed_headers(body, extra_headers=extra)
 
 
-@pytest.mark.parametrize("content_type", [model.JSON_CONTENT_TYPE, CHARSET_CONTENT_TYPE])
+@pytest.mark.parametrize("content_type", [envelope.JSON_CONTENT_TYPE, CHARSET_CONTENT_TYPE])
 def test_a_request_signing_its_content_type_and_target_is_served(
         reference_endpoint: ReferenceEndpoint, content_type: str) -> None:
     body, headers = envelope_signed(reference_endpoint, content_type)
@@ -196,7 +197,7 @@ def test_a_request_signing_its_content_type_and_target_is_served(
 
 def test_a_signed_content_type_given_a_charset_after_signing_is_an_invalid_signature(
         reference_endpoint: ReferenceEndpoint) -> None:
-    body, headers = envelope_signed(reference_endpoint, model.JSON_CONTENT_TYPE)
+    body, headers = envelope_signed(reference_endpoint, envelope.JSON_CONTENT_TYPE)
     headers["Content-Type"] = CHARSET_CONTENT_TYPE
     answer = requests.post(reference_endpoint.url, data=body, headers=headers, timeout=10)
     assert error_type(answer) == "InvalidSignatureException"
@@ -210,7 +211,7 @@ def test_a_signed_session_token_is_accepted_for_the_known_key(reference_endpoint
 
 @pytest.fixture(scope="module")
 def token_endpoint() -> Iterator[ReferenceEndpoint]:
-    creds = model.Credentials("AKIDTOKEN", "token-secret", session_token="the-session-token")
+    creds = credentials.Credentials("AKIDTOKEN", "token-secret", session_token="the-session-token")
     with ReferenceEndpoint(credentials=creds) as ep:
         yield ep
 

@@ -14,10 +14,10 @@ boto3 = pytest.importorskip("boto3")
 from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
-from conformance import model  # noqa: E402
-from conformance.emulator import ReferenceEndpoint  # noqa: E402
+from conformance.endpoint.emulator import ReferenceEndpoint  # noqa: E402
+from conformance.protocol import credentials  # noqa: E402
 
-EXAMPLE = model.EXAMPLE_CREDENTIALS
+EXAMPLE = credentials.EXAMPLE_CREDENTIALS
 OTHER_VOLUMES = tuple(
     f"arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-22B3456C/volume/vol-{n:08X}" for n in range(5)
 )

@@ -17,11 +17,13 @@ from typing import Any
 import pytest
 import requests
 
-from conformance import cli, model, schemas, sigv4
-from conformance.emulator import ReferenceEndpoint
+from conformance.cli import main as cli
+from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.endpoint.faults import ALL_FAULTS, FAULTS, WARNING_FAULTS, FaultSet
+from conformance.endpoint.validation import RequestValidator
 from conformance.errors import UsageError
-from conformance.faults import ALL_FAULTS, FAULTS, WARNING_FAULTS, FaultSet
-from conformance.validation import RequestValidator
+from conformance.protocol import envelope, sigv4
+from conformance.spec import schemas
 
 Post = Any  # the post_to fixture
 Answers = list[Any]   # requests.Response, or the exception raised when no answer came
@@ -83,8 +85,9 @@ def signed_request(method: str, body: bytes, **sign_args: Any) -> Send:
     def send(ep: ReferenceEndpoint, post: Post) -> Answers:
         host = ep.url.split("://", 1)[1].rstrip("/")
         args: dict[str, Any] = {"access_key": ep.credentials.access_key, "secret": ep.credentials.secret_key,
-                                "region": ep.region, "service": model.SERVICE, **sign_args}
-        headers = {"Content-Type": model.JSON_CONTENT_TYPE, "X-Amz-Target": model.CREATE_SNAPSHOT_TARGET,
+                                "region": ep.region, "service": envelope.SERVICE, **sign_args}
+        headers = {"Content-Type": envelope.JSON_CONTENT_TYPE,
+                   "X-Amz-Target": envelope.CREATE_SNAPSHOT_TARGET,
                    **sigv4.sign(method, "/", host, body, **args)}
         return [requests.request(method, ep.url, data=body, headers=headers, timeout=10)]
     return send
@@ -104,15 +107,15 @@ def with_unsigned_host(ep: ReferenceEndpoint, post: Post) -> Answers:
 
 def with_content_type_altered_after_signing(ep: ReferenceEndpoint, post: Post) -> Answers:
     body = valid_body(ep)
-    signed = {"Content-Type": model.JSON_CONTENT_TYPE, "X-Amz-Target": model.CREATE_SNAPSHOT_TARGET}
+    signed = {"Content-Type": envelope.JSON_CONTENT_TYPE, "X-Amz-Target": envelope.CREATE_SNAPSHOT_TARGET}
     headers = ep.signed_headers(body, extra_headers=signed)
-    headers["Content-Type"] = f"{model.JSON_CONTENT_TYPE}; charset=utf-8"   # routes the same
+    headers["Content-Type"] = f"{envelope.JSON_CONTENT_TYPE}; charset=utf-8"   # routes the same
     return [requests.post(ep.url, data=body, headers=headers, timeout=10)]
 
 
 def with_envelope_signed(ep: ReferenceEndpoint, post: Post) -> Answers:
     body = valid_body(ep)
-    signed = {"Content-Type": model.JSON_CONTENT_TYPE, "X-Amz-Target": model.CREATE_SNAPSHOT_TARGET}
+    signed = {"Content-Type": envelope.JSON_CONTENT_TYPE, "X-Amz-Target": envelope.CREATE_SNAPSHOT_TARGET}
     headers = ep.signed_headers(body, extra_headers=signed)
     return [requests.post(ep.url, data=body, headers=headers, timeout=10)]
 
@@ -250,7 +253,7 @@ def test_every_registered_fault_has_a_probe() -> None:
 
 
 def test_every_fault_names_a_rule_of_the_rulebook_of_the_severity_it_proves() -> None:
-    rules = pytest.importorskip("conformance.rules")
+    rules = pytest.importorskip("conformance.suite.rules")
     for fault in ALL_FAULTS.values():
         expected = "SHOULD" if fault.name in WARNING_FAULTS else "MUST"
         assert rules.RULES[fault.rule].severity == expected, fault.name

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from conformance.emulator import ReferenceEndpoint
-from conformance.store import Store, split_volume_arn
+from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.endpoint.store import Store, split_volume_arn
 
 Created = list[tuple[str, str]]   # (description, SnapshotId)
 

@@ -19,8 +19,9 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance import model, schemas
-from conformance.emulator import ReferenceEndpoint
+from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.protocol import envelope
+from conformance.spec import schemas
 
 # Headers the HTTP client itself owns (framing, connection): overriding them tests requests, not us.
 CLIENT_OWNED = {"content-length", "transfer-encoding", "host", "connection", "expect", "te", "upgrade",
@@ -63,7 +64,7 @@ class _Failures(logging.Handler):
 @pytest.fixture(scope="module")
 def watched() -> Iterator[tuple[ReferenceEndpoint, _Failures, requests.Session]]:
     failures = _Failures()
-    logger = logging.getLogger("conformance.emulator")
+    logger = logging.getLogger("conformance.endpoint.emulator")
     logger.addHandler(failures)
     try:
         with ReferenceEndpoint() as endpoint, requests.Session() as session:
@@ -74,7 +75,7 @@ def watched() -> Iterator[tuple[ReferenceEndpoint, _Failures, requests.Session]]
 
 def assert_well_answered(answer: requests.Response, method: str, target: str | None) -> None:
     assert answer.status_code < 500, (answer.status_code, answer.text)
-    assert answer.headers.get("Content-Type") == model.JSON_CONTENT_TYPE
+    assert answer.headers.get("Content-Type") == envelope.JSON_CONTENT_TYPE
     assert answer.headers.get("x-amzn-RequestId")
     if method == "HEAD":
         return
@@ -83,7 +84,7 @@ def assert_well_answered(answer: requests.Response, method: str, target: str | N
     if answer.status_code != 200:
         assert isinstance(body.get("__type"), str) and body["__type"], body
         assert isinstance(body.get("message"), str)
-    elif target == model.CREATE_SNAPSHOT_TARGET:
+    elif target == envelope.CREATE_SNAPSHOT_TARGET:
         assert schemas.is_valid("CreateSnapshotResponse", body), body
     else:
         assert isinstance(body.get("VolumeInfos"), list), body
@@ -93,7 +94,7 @@ def assert_well_answered(answer: requests.Response, method: str, target: str | N
 @given(data=st.data(),
        method=st.sampled_from(["POST"] * 6 + ["GET", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"])
        | st.from_regex(r"\A[A-Z]{1,10}\Z"),
-       target=st.sampled_from([model.CREATE_SNAPSHOT_TARGET] * 4 + [model.LIST_VOLUMES_TARGET, None])
+       target=st.sampled_from([envelope.CREATE_SNAPSHOT_TARGET] * 4 + [envelope.LIST_VOLUMES_TARGET, None])
        | st.from_regex(r"\A[ -~]{0,40}\Z").map(str.strip),
        sign=st.booleans(),
        headers=st.dictionaries(HEADER_NAMES, HEADER_VALUES, max_size=4))
@@ -113,8 +114,11 @@ def test_any_request_gets_a_json_answer_and_never_a_5xx(watched: Any, data: st.D
     assert not failures.records, failures.records[0].getMessage()
 
 
+TARGETS = [envelope.CREATE_SNAPSHOT_TARGET, envelope.LIST_VOLUMES_TARGET]
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), target=st.sampled_from([model.CREATE_SNAPSHOT_TARGET, model.LIST_VOLUMES_TARGET]))
+@given(data=st.data(), target=st.sampled_from(TARGETS))
 def test_any_signed_body_reaching_an_operation_gets_a_json_answer(watched: Any, data: st.DataObject,
                                                                  target: str) -> None:
     endpoint, failures, session = watched
@@ -145,7 +149,7 @@ def test_any_request_line_gets_a_complete_json_answer(watched: Any, line: bytes)
     assert status_line.startswith(b"HTTP/1."), received[:200]
     status = int(status_line.split()[1])
     assert 400 <= status < 500 or status == 200, status_line
-    assert model.JSON_CONTENT_TYPE.encode() in head
+    assert envelope.JSON_CONTENT_TYPE.encode() in head
     if not line.startswith(b"HEAD "):
         assert json.loads(body).get("__type") or status == 200
     assert not failures.records, failures.records[0].getMessage()

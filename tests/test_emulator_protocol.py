@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import requests
 
-from conformance import model, schemas
-from conformance.emulator import MAX_BODY_BYTES, ReferenceEndpoint
+from conformance.endpoint.emulator import MAX_BODY_BYTES, ReferenceEndpoint
+from conformance.protocol import envelope
+from conformance.spec import schemas
 
 Post = Any  # the post_to fixture
 ARN_PATTERN = schemas.load("CreateSnapshotRequest")["properties"]["VolumeARN"]["pattern"]
@@ -47,7 +48,7 @@ def test_every_answer_carries_a_request_id_and_the_json_content_type(
         reference_endpoint: ReferenceEndpoint, post_to: Post) -> None:
     for answer in (post_to(reference_endpoint, valid(reference_endpoint)),
                    post_to(reference_endpoint, {}), post_to(reference_endpoint, {}, authenticate=False)):
-        assert answer.headers["Content-Type"] == model.JSON_CONTENT_TYPE
+        assert answer.headers["Content-Type"] == envelope.JSON_CONTENT_TYPE
         assert len(answer.headers["x-amzn-RequestId"]) == 36
         assert int(answer.headers["Content-Length"]) == len(answer.content)
 
@@ -220,7 +221,7 @@ def test_a_well_formed_arn_of_boundary_length_passes_validation_then_is_volume_n
 
 def test_list_volumes_takes_an_integral_json_number_as_limit(reference_endpoint: ReferenceEndpoint,
                                                              post_to: Post) -> None:
-    answer = post_to(reference_endpoint, {"Limit": 1.0}, target=model.LIST_VOLUMES_TARGET)
+    answer = post_to(reference_endpoint, {"Limit": 1.0}, target=envelope.LIST_VOLUMES_TARGET)
     assert answer.status_code == 200 and len(answer.json()["VolumeInfos"]) == 1
 
 
@@ -235,7 +236,7 @@ def test_list_volumes_takes_an_integral_json_number_as_limit(reference_endpoint:
 ])
 def test_list_volumes_validates_its_input(reference_endpoint: ReferenceEndpoint, post_to: Post,
                                           params: dict[str, Any], expected: str) -> None:
-    answer = post_to(reference_endpoint, params, target=model.LIST_VOLUMES_TARGET)
+    answer = post_to(reference_endpoint, params, target=envelope.LIST_VOLUMES_TARGET)
     assert error(answer)["__type"] == expected
 
 
@@ -269,7 +270,7 @@ def test_a_body_of_exactly_1_mib_is_read(reference_endpoint: ReferenceEndpoint, 
 def test_an_oversized_request_expecting_100_continue_is_refused_without_continue(
         reference_endpoint: ReferenceEndpoint) -> None:
     head = (f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {4 * MAX_BODY_BYTES}\r\n"
-            f"Expect: 100-continue\r\nX-Amz-Target: {model.CREATE_SNAPSHOT_TARGET}\r\n\r\n").encode()
+            f"Expect: 100-continue\r\nX-Amz-Target: {envelope.CREATE_SNAPSHOT_TARGET}\r\n\r\n").encode()
     status, _, body = raw_exchange(reference_endpoint, head)
     assert status == 400 and json.loads(body)["error"]["errorCode"] == "MaximumContentLengthExceeded"
 
@@ -290,7 +291,7 @@ def test_a_malformed_http_request_gets_a_4xx_json_error(reference_endpoint: Refe
                                                         request_bytes: bytes) -> None:
     status, headers, body = raw_exchange(reference_endpoint, request_bytes)
     assert 400 <= status < 500
-    assert headers["content-type"] == model.JSON_CONTENT_TYPE
+    assert headers["content-type"] == envelope.JSON_CONTENT_TYPE
     assert json.loads(body)["__type"]
 
 

@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from conformance import cli, model, sigv4
+from conformance.cli import main as cli
+from conformance.protocol import credentials, envelope, sigv4
 
 REPO = Path(__file__).resolve().parent.parent
-SECRET = model.EXAMPLE_CREDENTIALS.secret_key
+SECRET = credentials.EXAMPLE_CREDENTIALS.secret_key
 
 
 Serving = tuple[subprocess.Popen[str], dict[str, str]]
@@ -30,7 +31,7 @@ BANNER_FIELDS = ("url", "region", "access key", "secret key", "volume", "state",
 @contextmanager
 def serving(*flags: str, env: dict[str, str] | None = None) -> Iterator[Serving]:
     """Start ``serve --port 0`` in a subprocess; yield it and the banner's fields once it listens."""
-    process = subprocess.Popen([sys.executable, "-m", "conformance.cli", "serve", "--port", "0", *flags],
+    process = subprocess.Popen([sys.executable, "-m", "conformance.cli.main", "serve", "--port", "0", *flags],
                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, **(env or {})})
     try:
@@ -69,9 +70,9 @@ def signed_post(url: str, params: object, access_key: str, secret: str,
                 region: str = "us-east-2") -> requests.Response:
     body = json.dumps(params).encode()
     host = url.split("//")[1].rstrip("/")
-    headers = {"Content-Type": model.JSON_CONTENT_TYPE, "X-Amz-Target": model.CREATE_SNAPSHOT_TARGET,
+    headers = {"Content-Type": envelope.JSON_CONTENT_TYPE, "X-Amz-Target": envelope.CREATE_SNAPSHOT_TARGET,
                **sigv4.sign("POST", "/", host, body, access_key=access_key, secret=secret,
-                            region=region, service=model.SERVICE)}
+                            region=region, service=envelope.SERVICE)}
     return requests.post(url, data=body, headers=headers, timeout=10)
 
 

@@ -1,4 +1,4 @@
-"""conformance.validation: jsonschema errors turned into AWS's ValidationException wording."""
+"""conformance.endpoint.validation: jsonschema errors turned into AWS's ValidationException wording."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from conformance import schemas
-from conformance.faults import FAULTS, FaultSet
-from conformance.validation import (
+from conformance.endpoint.faults import FAULTS, FaultSet
+from conformance.endpoint.validation import (
     CONSTRAINT_TEXT,
     EXTRA_SCHEMAS,
     RequestValidator,
@@ -19,6 +18,7 @@ from conformance.validation import (
     member_path,
     message,
 )
+from conformance.spec import schemas
 
 ARN = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
 NOT_CONSTRAINTS = {"type", "items", "$ref", "properties", "title", "description", "$id", "$schema"}

@@ -1,7 +1,7 @@
 """Every fault of the reference endpoint is caught: exit 1, and its rule is among the failing ones.
 
 This is the proof that each check catches what it claims: one run of the suite per fault in
-conformance.faults, against the embedded reference endpoint with that single fault injected.
+conformance.endpoint.faults, against the embedded reference endpoint with that single fault injected.
 A fault of WARNING_FAULTS breaks only a SHOULD rule: the run passes (exit 0) and that rule,
 and no other, is a warning.  The quick profile keeps each run well under a second; its cases
 are generated once per process and shared by the runs (runner.generate is cached).
@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from conformance import cli
-from conformance.faults import FAULTS, WARNING_FAULTS
+from conformance.cli import main as cli
+from conformance.endpoint.faults import FAULTS, WARNING_FAULTS
 
 PROFILE = "quick"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from wire import LoopbackServer, http_answer, read_request
 
-from conformance import cli
+from conformance.cli import main as cli
 
 PLAIN_ERROR = (b'{"__type":"ValidationException","message":"nope"}')
 GUARD_S = 90   # a run that has not ended by then is hung (a guard, not a speed assertion)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance import javaregex
-from conformance.javaregex import fullmatch, is_ambiguous, java_fullmatch, translate, verdicts
+from conformance.spec import javaregex
+from conformance.spec.javaregex import fullmatch, is_ambiguous, java_fullmatch, translate, verdicts
 
 # The reference's patterns (API_CreateSnapshot.md; Tag key: botocore model > TagKey).
 ARN = (r"arn:(aws(|-cn|-us-gov|-iso[A-Za-z0-9_-]*)):storagegateway:[a-z\-0-9]+:[0-9]+:gateway\/(.+)"

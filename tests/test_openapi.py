@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 export: document shape, validity, schemathesis loading, and pattern translations.
 
-Every translated pattern is checked against ``conformance.javaregex``'s Java verdicts on values
+Every translated pattern is checked against ``conformance.spec.javaregex``'s Java verdicts on values
 built around characters where java.util.regex, Python ``re`` and ECMA-262 disagree; the ECMA
 text is run in node (one subprocess for the whole corpus) when node is installed.
 """
@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from conformance import model, openapi
-from conformance.javaregex import UnsupportedPattern, java_fullmatch, to_ecma, to_python_re
-from conformance.schemas import load
+from conformance.protocol import envelope
+from conformance.spec import openapi
+from conformance.spec.javaregex import UnsupportedPattern, java_fullmatch, to_ecma, to_python_re
+from conformance.spec.schemas import load
 
 VOLUME_ARN = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
 MEDIA = "application/x-amz-json-1.1"
@@ -131,7 +132,7 @@ def test_request_bodies_schemathesis_generates_from_the_document_are_valid_for_j
     schemathesis = pytest.importorskip("schemathesis")
     from hypothesis import HealthCheck, given, settings
 
-    from conformance.schemas import is_valid
+    from conformance.spec.schemas import is_valid
 
     schemathesis.serializer.alias(MEDIA, "application/json")
     strategy = schemathesis.openapi.from_dict(document)["/"]["POST"].as_strategy()
@@ -154,8 +155,8 @@ def test_the_operation_is_post_slash_with_the_target_header_and_the_json_1_1_bod
     operation = document["paths"]["/"]["post"]
     (target,) = operation["parameters"]
     assert (target["name"], target["in"], target["required"]) == ("X-Amz-Target", "header", True)
-    assert target["schema"]["const"] == model.CREATE_SNAPSHOT_TARGET
-    assert target["schema"]["enum"] == [model.CREATE_SNAPSHOT_TARGET]
+    assert target["schema"]["const"] == envelope.CREATE_SNAPSHOT_TARGET
+    assert target["schema"]["enum"] == [envelope.CREATE_SNAPSHOT_TARGET]
     body = operation["requestBody"]["content"][MEDIA]["schema"]
     assert operation["requestBody"]["required"]
     assert body == {"$ref": "#/components/schemas/CreateSnapshotRequest"}

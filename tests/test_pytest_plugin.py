@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from conformance.emulator import ReferenceEndpoint
-from conformance.model import Credentials
-from conformance.rules import RULES
+from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.protocol.credentials import Credentials
+from conformance.suite.rules import RULES
 
 pytest_plugins = ["pytester"]
 

@@ -18,10 +18,13 @@ from typing import Any
 import pytest
 from wire import captured_signatures
 
-from conformance import checks, cli, reporting, runner
-from conformance.emulator import ReferenceEndpoint
-from conformance.model import Case, Credentials, Exchange, Response, SentRequest
-from conformance.rules import RULES
+from conformance.cli import main as cli
+from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.protocol.credentials import Credentials
+from conformance.reports import reporting
+from conformance.suite import checks, runner
+from conformance.suite.model import Case, Exchange, Response, SentRequest
+from conformance.suite.rules import RULES
 
 KEY = "AKIDREPLAYTEST"
 SECRET = "REPLAYsecretW4distinctive/Key+0123456789abcd"

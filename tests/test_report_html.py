@@ -20,9 +20,11 @@ from typing import Any
 import pytest
 from wire import captured_signatures
 
-from conformance import checks, reporting, runner
-from conformance.model import Case, Credentials, Exchange, Response, SentRequest
-from conformance.rules import AREAS, RULES
+from conformance.protocol.credentials import Credentials
+from conformance.reports import reporting
+from conformance.suite import checks, runner
+from conformance.suite.model import Case, Exchange, Response, SentRequest
+from conformance.suite.rules import AREAS, RULES
 
 SECRET = "HTMLsecretQ7distinctive/KEY+forTheReportPage000"
 FAULTS = ("description-max-off-by-one", "tag-key-max-off-by-one")

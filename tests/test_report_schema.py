@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from conformance import checks, reporting, runner
-from conformance.model import SIGNING_MODES
-from conformance.rules import AREAS, RULES, SEVERITIES
-from conformance.strategies import generate_cases
+from conformance.reports import reporting
+from conformance.suite import checks, runner
+from conformance.suite.model import SIGNING_MODES
+from conformance.suite.rules import AREAS, RULES, SEVERITIES
+from conformance.suite.strategies import generate_cases
 
 FAULTS = ("description-max-off-by-one", "snapshot-id-repeated")
 

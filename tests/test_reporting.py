@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from conformance import checks, reporting
-from conformance.model import Case, Exchange, Outcome, Response, SentRequest
-from conformance.rules import RULES
-from conformance.runner import RunResult
+from conformance.reports import reporting
+from conformance.suite import checks
+from conformance.suite.model import Case, Exchange, Outcome, Response, SentRequest
+from conformance.suite.rules import RULES
+from conformance.suite.runner import RunResult
 
 VOLUME = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
 SECRET = "Zq9SECRETxKEYforREPORTStest0000000000000"

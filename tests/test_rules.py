@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conformance import faults as fault_registry
-from conformance import rules
-from conformance.model import ANY_TYPE
-from conformance.rules import FAULTS, RULES, Rule, render_conformance_md, sanitize_error_type
+from conformance.endpoint import faults as fault_registry
+from conformance.suite import rules
+from conformance.suite.model import ANY_TYPE
+from conformance.suite.rules import FAULTS, RULES, Rule, render_conformance_md, sanitize_error_type
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,7 +151,7 @@ def test_sanitising_an_error_type_cuts_at_the_colon_and_keeps_what_follows_the_h
 
 def test_conformance_md_is_generated_from_the_registry_and_up_to_date():
     committed = (ROOT / "CONFORMANCE.md").read_text("utf-8")
-    assert committed == render_conformance_md(), "run: python -m conformance.rules > CONFORMANCE.md"
+    assert committed == render_conformance_md(), "run: python -m conformance.suite.rules > CONFORMANCE.md"
 
 
 def test_conformance_md_lists_every_rule_and_every_fault():

@@ -12,10 +12,12 @@ from urllib.parse import urlsplit
 import pytest
 from wire import captured_signatures
 
-from conformance import cli, runner
-from conformance.emulator import ReferenceEndpoint
+from conformance.cli import main as cli
+from conformance.endpoint.emulator import ReferenceEndpoint
 from conformance.errors import UsageError
-from conformance.model import Credentials, Exchange
+from conformance.protocol.credentials import Credentials
+from conformance.suite import runner
+from conformance.suite.model import Exchange
 
 SECRET = "SGWsecretZZ9distinctive/Key+Value0123456789"
 TOKEN = "SGWsessionTOKENdistinctive0123456789abcdefABCDEF"
@@ -88,7 +90,7 @@ def test_another_seed_sends_other_requests() -> None:
 
 WIRE_DIGEST = """
 import hashlib
-from conformance import runner
+from conformance.suite import runner
 result = runner.run_suite(runner.RunConfig(profile="quick", seed=4))
 digest = hashlib.sha256()
 for e in sorted(result.exchanges, key=lambda e: e.case.id):

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from conformance import schemas
-from conformance.javaregex import java_fullmatch
+from conformance.spec import schemas
+from conformance.spec.javaregex import java_fullmatch
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 EXAMPLE = json.loads((FIXTURES / "reference_example.json").read_text("utf-8"))

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conformance import botocore_compare, schemas_cmd
-from conformance.cli import main
-from conformance.schemas import SCHEMA_DIR
+from conformance.cli import schemas as schemas_cmd
+from conformance.cli.main import main
+from conformance.spec import botocore_compare
+from conformance.spec.schemas import SCHEMA_DIR
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RECORD_KEYS = {"id", "schema", "member", "keyword", "shape", "schemas", "botocore", "suite_accepts", "rule",
@@ -111,7 +112,7 @@ def test_write_alone_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_check_as_a_separate_process_exits_0_and_then_1_on_an_edited_copy(reference_page: Path,
                                                                           schemas_copy: Path) -> None:
-    command = [sys.executable, "-m", "conformance.cli", "schemas", "--check",
+    command = [sys.executable, "-m", "conformance.cli.main", "schemas", "--check",
                "--reference", str(reference_page)]
     ok = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
     assert (ok.returncode, ok.stderr) == (0, "")
@@ -221,7 +222,7 @@ def test_summary_is_the_default_action(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_openapi_writes_the_export_to_a_file_when_the_module_exists(tmp_path: Path) -> None:
-    openapi = pytest.importorskip("conformance.openapi")
+    openapi = pytest.importorskip("conformance.spec.openapi")
     target = tmp_path / "openapi.json"
     assert main(["schemas", "--openapi", str(target)]) == 0
     assert json.loads(target.read_text("utf-8")) == json.loads(json.dumps(openapi.export_openapi()))
@@ -229,6 +230,6 @@ def test_openapi_writes_the_export_to_a_file_when_the_module_exists(tmp_path: Pa
 
 def test_openapi_without_the_export_module_is_a_usage_error(monkeypatch: pytest.MonkeyPatch,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setitem(sys.modules, "conformance.openapi", None)
+    monkeypatch.setitem(sys.modules, "conformance.spec.openapi", None)
     assert main(["schemas", "--openapi"]) == 2
     assert "OpenAPI export is not available" in capsys.readouterr().err

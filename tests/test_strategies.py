@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from conformance import javaregex, strategies
 from conformance.errors import UsageError
-from conformance.model import SIGNING_MODES, Case
-from conformance.rules import RULES
-from conformance.strategies import (
+from conformance.spec import javaregex
+from conformance.suite import strategies
+from conformance.suite.model import SIGNING_MODES, Case
+from conformance.suite.rules import RULES
+from conformance.suite.strategies import (
     generate_cases,
     length_disputed,
     limits,
@@ -443,7 +444,7 @@ import hashlib, json, sys
 sys.path.insert(0, sys.argv[1])
 if sys.argv[2] == "with-constants":
     import local_constants  # noqa: F401
-from conformance.strategies import generate_cases
+from conformance.suite.strategies import generate_cases
 cases = generate_cases("{arn}", "{region}", "quick", 3)
 print(hashlib.sha256(repr([(c.signature, json.dumps(c.params, sort_keys=True), c.raw_body, c.signing)
                            for c in cases]).encode()).hexdigest())

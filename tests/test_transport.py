@@ -18,9 +18,11 @@ from typing import Any
 
 import pytest
 
-from conformance import sigv4
-from conformance.model import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE, SIGNING_MODES, Case, Credentials
-from conformance.transport import (
+from conformance.protocol import sigv4
+from conformance.protocol.credentials import Credentials
+from conformance.protocol.envelope import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE
+from conformance.suite.model import SIGNING_MODES, Case
+from conformance.suite.transport import (
     REDACTED,
     TAMPER_SENT_CONTENT_TYPE,
     TAMPER_SIGNED_BODY,

@@ -30,11 +30,14 @@ from typing import Any
 import pytest
 import requests
 
-from conformance import cli, model, replay, runner
-from conformance.emulator import ReferenceEndpoint
+from conformance.cli import main as cli
+from conformance.cli import replay
+from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.endpoint.faults import EUSC_VOLUME_ARN_PATTERN, FAULTS, VARIANTS, VariantSet
 from conformance.errors import UsageError
-from conformance.faults import EUSC_VOLUME_ARN_PATTERN, FAULTS, VARIANTS, VariantSet
-from conformance.rules import RULES, alternative_patterns
+from conformance.protocol import envelope
+from conformance.suite import runner
+from conformance.suite.rules import RULES, alternative_patterns
 
 Post = Any            # the post_to fixture
 Answers = list[Any]   # requests.Response, raw HTTP bytes, or the exception raised when no answer came
@@ -138,7 +141,7 @@ PROBES: dict[str, Probe] = {
     "five-minute-clock-window": Probe(create_with(when=datetime.now(UTC) - TEN_MINUTES_AGO),
                                       lambda a: a[0].status_code == 400),
     "unknown-operation-404": Probe(create_with(target=None), typed("UnknownOperationException", 404)),
-    "user-guide-action-errors": Probe(create_with(target=f"{model.TARGET_PREFIX}.NoSuchOperation"),
+    "user-guide-action-errors": Probe(create_with(target=f"{envelope.TARGET_PREFIX}.NoSuchOperation"),
                                       typed("InvalidAction")),
     "strict-content-type": Probe(create_with(headers={"Content-Type": "application/json"}),
                                  lambda a: a[0].status_code == 404

@@ -30,10 +30,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from conformance import reporting, runner
-from conformance.checks import RUN_CHECKS, Scoreboard
 from conformance.errors import UsageError
-from conformance.model import Case, Exchange
+from conformance.reports import reporting
+from conformance.suite import runner
+from conformance.suite.checks import RUN_CHECKS, Scoreboard
+from conformance.suite.model import Case, Exchange
 
 SHOWN_BODY = 2000          # characters of a body printed
 SHOWN_IDS = 8              # valid case ids listed when the one given is unknown
@@ -143,7 +144,7 @@ def copies(recorded: Recorded) -> list[Case]:
 
 
 def send(config: runner.RunConfig, cases: list[Case]) -> tuple[runner.Target, list[Exchange]]:
-    from conformance.transport import Transport
+    from conformance.suite.transport import Transport
     with runner.open_target(config) as target:
         with Transport(target.url, target.region, target.credentials, timeout=config.timeout,
                        max_response_bytes=runner.MAX_RESPONSE_BYTES,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.errors import UsageError
-from conformance.schemas import SCHEMA_DIR, schema_path
+from conformance.spec.schemas import SCHEMA_DIR, schema_path
 
 DISPUTED_FILE = "disputed.json"
 SERVICE = "storagegateway"
@@ -98,7 +98,7 @@ def botocore_version() -> str:
 
 def read_schemas(directory: Path = SCHEMA_DIR) -> dict[str, dict[str, Any]]:
     """The schema files as they are on disk now (not cached)."""
-    from conformance.schemas import SCHEMA_NAMES
+    from conformance.spec.schemas import SCHEMA_NAMES
 
     try:
         return {n: json.loads(schema_path(n, directory).read_text("utf-8")) for n in SCHEMA_NAMES}

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.checks import RUN_CHECKS, Scoreboard
 from conformance.errors import UsageError
-from conformance.model import Exchange, Failure
+from conformance.suite.checks import RUN_CHECKS, Scoreboard
+from conformance.suite.model import Exchange, Failure
 
 FORMAT = 1
 RUN_SIGNATURE = "(run)"

@@ -48,18 +48,12 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from conformance import __version__, sigv4
+from conformance import __version__
 from conformance.errors import UsageError
-from conformance.model import (
-    JSON_CONTENT_TYPE,
-    LIST_VOLUMES_TARGET,
-    SERVICE,
-    Case,
-    Credentials,
-    Exchange,
-    Response,
-    SentRequest,
-)
+from conformance.protocol import sigv4
+from conformance.protocol.credentials import Credentials
+from conformance.protocol.envelope import JSON_CONTENT_TYPE, LIST_VOLUMES_TARGET, SERVICE
+from conformance.suite.model import Case, Exchange, Response, SentRequest
 
 REDACTED = "<redacted>"
 EXPIRED_BY = timedelta(minutes=20)        # beyond both the 5- and the 15-minute windows
@@ -679,7 +673,7 @@ def _describe(exc: BaseException, budget: float, cut_by_watchdog: bool) -> str:
 
 
 def _sanitised(raw: str) -> str:
-    from conformance.rules import sanitize_error_type
+    from conformance.suite.rules import sanitize_error_type
     return sanitize_error_type(raw)
 
 

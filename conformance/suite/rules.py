@@ -5,7 +5,7 @@ from, which answers are acceptable, and which fault of the reference endpoint pr
 suite really checks it.  Strategies label every generated case with a rule id; checks and
 reports look rules up here.  ``CONFORMANCE.md`` is generated from this registry::
 
-    python -m conformance.rules > CONFORMANCE.md
+    python -m conformance.suite.rules > CONFORMANCE.md
 
 Rule ids are a contract shared with checks, runner, reports and baselines: add, never rename.
 Where the sources disagree (the botocore model against the reference page, 400 against 403
@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from conformance import faults as _fault_registry
-from conformance.model import ANY_TYPE, Outcome
+from conformance.endpoint import faults as _fault_registry
+from conformance.suite.model import ANY_TYPE, Outcome
 
 SEVERITIES = ("MUST", "SHOULD")
 AREAS = ("envelope", "authentication", "validation", "accept", "state", "response", "transport")
@@ -115,7 +115,7 @@ DISPUTES: dict[str, str] = {
                      "invalid one): any of these",
 }
 
-# The botocore comparison (schemas/disputed.json, conformance.botocore_compare) records each
+# The botocore comparison (schemas/disputed.json, conformance.spec.botocore_compare) records each
 # difference with the rule it concerns; these rules' differences are the built-in points above.
 _RECORD_POINTS = {
     "validation.Tags.maxItems": "tags-max",
@@ -127,7 +127,7 @@ _RECORD_POINTS = {
 def dispute_records() -> list[dict[str, Any]]:
     """The botocore comparison's records; none if the file or the module is missing or unreadable."""
     try:
-        from conformance.botocore_compare import load_disputes
+        from conformance.spec.botocore_compare import load_disputes
         return [r for r in load_disputes() if isinstance(r, dict)]
     except Exception:  # the built-in points still stand
         return []
@@ -441,7 +441,7 @@ def render_conformance_md() -> str:
     lines = [
         "# Conformance rules",
         "",
-        "Generated from `conformance/rules.py` by `python -m conformance.rules > CONFORMANCE.md`; "
+        "Generated from `conformance/rules.py` by `python -m conformance.suite.rules > CONFORMANCE.md`; "
         "do not edit by hand.",
         "",
         "A MUST rule that fails fails the run (exit 1); a SHOULD rule that fails is a warning. "

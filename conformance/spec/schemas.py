@@ -3,7 +3,7 @@
 The schemas keep the API reference's patterns verbatim (java.util.regex text); a plain
 JSON Schema validator would read them as ECMA and search rather than whole-match.  The
 validator built here is ``jsonschema``'s Draft 2020-12 validator with its ``pattern``
-keyword evaluated by :mod:`conformance.javaregex`, so every constraint means what AWS means.
+keyword evaluated by :mod:`conformance.spec.javaregex`, so every constraint means what AWS means.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from conformance.javaregex import java_fullmatch
+from conformance.spec.javaregex import java_fullmatch
 
 
 def _schema_dir() -> Path:
     """``schemas/`` of the source tree, or the copy a wheel installs as ``conformance/schemas_data``."""
-    source_tree = Path(__file__).resolve().parent.parent / "schemas"
+    source_tree = Path(__file__).resolve().parents[2] / "schemas"
     if (source_tree / "CreateSnapshotRequest.schema.json").is_file():
         return source_tree
-    return Path(__file__).resolve().parent / "schemas_data"
+    return Path(__file__).resolve().parents[1] / "schemas_data"
 
 
 SCHEMA_DIR = _schema_dir()

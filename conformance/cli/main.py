@@ -18,10 +18,10 @@ from conformance.errors import UsageError
 
 # subcommand -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("conformance.runner", "run the conformance suite against an endpoint"),
-    "serve": ("conformance.emulator", "serve the reference CreateSnapshot endpoint"),
-    "schemas": ("conformance.schemas_cmd", "check, compare or export the JSON Schemas"),
-    "replay": ("conformance.replay", "re-send one recorded case from a report"),
+    "run": ("conformance.suite.runner", "run the conformance suite against an endpoint"),
+    "serve": ("conformance.endpoint.emulator", "serve the reference CreateSnapshot endpoint"),
+    "schemas": ("conformance.cli.schemas", "check, compare or export the JSON Schemas"),
+    "replay": ("conformance.cli.replay", "re-send one recorded case from a report"),
 }
 
 

@@ -18,9 +18,9 @@ they prove that the checks accept every reasonable answer, not just this server'
 Variants of one :attr:`Variant.group` are alternatives (at most one at a time).
 
 A fault that only moves a constraint carries :class:`SchemaEdit`s: the emulator applies
-them to its own copy of ``schemas/`` at start-up (see :mod:`conformance.validation`), so
+them to its own copy of ``schemas/`` at start-up (see :mod:`conformance.endpoint.validation`), so
 the committed schemas stay the single source of the constraints.  Every other fault is
-consulted by name at the one decision point it changes (see :mod:`conformance.emulator`).
+consulted by name at the one decision point it changes (see :mod:`conformance.endpoint.emulator`).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class SchemaEdit:
 class Fault:
     name: str
     description: str            # one line, shown by `serve --list-faults`
-    rule: str                   # the rule id (conformance.rules) that must fail when injected
+    rule: str                   # the rule id (conformance.suite.rules) that must fail when injected
     schema_edits: tuple[SchemaEdit, ...] = ()
 
 

@@ -8,7 +8,7 @@ tags) or one thing beyond the body (not JSON, not an object, empty, target heade
 Content-Type, signature defects), plus a well-formed ARN of a volume that does not exist.
 
 Every limit and pattern is read from the schemas (:func:`limits`), never written here.  Values
-are judged with :mod:`conformance.javaregex`: a value whose verdict depends on the regex dialect,
+are judged with :mod:`conformance.spec.javaregex`: a value whose verdict depends on the regex dialect,
 or on counting code points against UTF-16 units, is never a must-accept or must-reject case; it
 is either left out or sent as a *disputed* case that allows both answers.
 
@@ -40,10 +40,11 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from conformance import javaregex, schemas
 from conformance.errors import UsageError
-from conformance.model import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE, TARGET_PREFIX, Case, Outcome
-from conformance.rules import (
+from conformance.protocol.envelope import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE, TARGET_PREFIX
+from conformance.spec import javaregex, schemas
+from conformance.suite.model import Case, Outcome
+from conformance.suite.rules import (
     ACCESS_DENIED,
     NOT_FOUND,
     RULES,

@@ -3,8 +3,8 @@
 It speaks awsJson1_1 over werkzeug's threaded HTTP/1.1 server (keep-alive, TCP_NODELAY) and
 answers as PROTOCOL.md describes AWS, in this order: method (non-POST: 404
 UnknownOperationException) -> X-Amz-Target -> body size -> SigV4 authentication -> body
-parse -> validation (:mod:`conformance.validation`, constraints from ``schemas/``) ->
-the volume's existence (:mod:`conformance.store`).  Every answer carries
+parse -> validation (:mod:`conformance.endpoint.validation`, constraints from ``schemas/``) ->
+the volume's existence (:mod:`conformance.endpoint.store`).  Every answer carries
 ``x-amzn-RequestId`` and ``Content-Type: application/x-amz-json-1.1``; every error is a
 JSON body with ``__type`` and ``message`` (plus ``error.errorCode`` for the modelled
 errors), whatever the request looked like.
@@ -22,7 +22,7 @@ Emulator choices where AWS is not documented (each disputed or unobservable):
   * an HTTP request too broken to reach the application (bad request line, bad version,
     oversized headers) gets a 4xx JSON SerializationException instead of http.server's HTML.
 
-Faults (:mod:`conformance.faults`) are consulted where they change a decision: routing, the
+Faults (:mod:`conformance.endpoint.faults`) are consulted where they change a decision: routing, the
 Content-Type, SigV4, body parsing, a screen before validation (null and unknown members, tag
 count), the schemas' constraints, the store, and the answer's headers; "astral-connection-drop"
 makes the HTTP handler close the connection without any answer.
@@ -60,14 +60,15 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from conformance import javaregex, model, schemas, sigv4
+from conformance.endpoint.faults import PARTITIONS, SERVICE_NAMESPACE, FaultSet, VariantSet, variant_listing
+from conformance.endpoint.faults import listing as fault_listing
+from conformance.endpoint.store import Store, Volume
+from conformance.endpoint.validation import Invalid, RequestValidator, WrongType
 from conformance.errors import UsageError
-from conformance.faults import PARTITIONS, SERVICE_NAMESPACE, FaultSet, VariantSet, variant_listing
-from conformance.faults import listing as fault_listing
-from conformance.store import Store, Volume
-from conformance.validation import Invalid, RequestValidator, WrongType
+from conformance.protocol import credentials, envelope, sigv4
+from conformance.spec import javaregex, schemas
 
-logger = logging.getLogger("conformance.emulator")
+logger = logging.getLogger("conformance.endpoint.emulator")
 
 SEED_ACCOUNT = "111122223333"           # API_CreateSnapshot.md > Examples
 SEED_GATEWAY_ID = "sgw-12A3456B"
@@ -89,7 +90,7 @@ LINGER_S, LINGER_BYTES = 3.0, 64 * 1024 * 1024
 DEFAULT_LIST_LIMIT = 100
 MODELLED_ERRORS = frozenset({"InvalidGatewayRequestException", "InternalServerError",
                              "ServiceUnavailableError"})   # API_CreateSnapshot.md > Errors
-JSON_HEADERS = {"Content-Type": model.JSON_CONTENT_TYPE}
+JSON_HEADERS = {"Content-Type": envelope.JSON_CONTENT_TYPE}
 REQUEST_ID_HEADER = "x-amzn-RequestId"
 # Variant "auth-403": the Common Errors page's names for two authentication errors.
 COMMON_ERROR_NAMES = {"MissingAuthenticationTokenException": "MissingAuthenticationToken",
@@ -173,8 +174,8 @@ def _amz_time(when: datetime) -> str:
 class SigV4Verifier:
     """Checks a request's SigV4 signature; raises :class:`ApiError` with AWS's error type."""
 
-    def __init__(self, region: str, credentials: model.Credentials, faults: FaultSet,
-                 service: str = model.SERVICE, window: timedelta = CLOCK_WINDOW,
+    def __init__(self, region: str, credentials: credentials.Credentials, faults: FaultSet,
+                 service: str = envelope.SERVICE, window: timedelta = CLOCK_WINDOW,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  variants: VariantSet | None = None) -> None:
         self.region, self.credentials, self.faults = region, credentials, faults
@@ -295,7 +296,7 @@ class SigV4Verifier:
 
 # The fault signed-headers-unread: a signed Content-Type canonicalised with the value a correct client
 # sends, not the value received.
-_ASSUMED_SIGNED_VALUES = {"content-type": model.JSON_CONTENT_TYPE}
+_ASSUMED_SIGNED_VALUES = {"content-type": envelope.JSON_CONTENT_TYPE}
 # The fault signed-headers-fixed: these are canonicalised (the token only when signed), nothing else.
 _FIXED_SIGNED_HEADERS = ("host", "x-amz-date", "x-amz-security-token")
 
@@ -418,7 +419,7 @@ def _not_echoed(arn: str) -> str:
 class Emulator:
     """The WSGI application: routing, authentication, validation, operations, error answers."""
 
-    def __init__(self, region: str, credentials: model.Credentials, faults: FaultSet, store: Store,
+    def __init__(self, region: str, credentials: credentials.Credentials, faults: FaultSet, store: Store,
                  variants: VariantSet | None = None) -> None:
         self.region, self.faults, self.store = region, faults, store
         self.variants = variants = variants or VariantSet()
@@ -427,8 +428,8 @@ class Emulator:
         self.validators = {"CreateSnapshot": RequestValidator("CreateSnapshotRequest", faults, variants),
                            "ListVolumes": RequestValidator("ListVolumesRequest", faults, variants)}
         self.operations: dict[str, Callable[[Any], dict[str, Any]]] = {
-            model.CREATE_SNAPSHOT_TARGET: self.create_snapshot,
-            model.LIST_VOLUMES_TARGET: self.list_volumes,
+            envelope.CREATE_SNAPSHOT_TARGET: self.create_snapshot,
+            envelope.LIST_VOLUMES_TARGET: self.list_volumes,
         }
         self._first_snapshot_id: str | None = None
         self._id_lock = threading.Lock()
@@ -509,10 +510,11 @@ class Emulator:
     def check_content_type(self, request: Request) -> None:
         """Any Content-Type is served (disputed), unless a variant or a fault refuses the foreign ones."""
         media_type = request.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
-        if media_type != model.JSON_CONTENT_TYPE and self.variants("strict-content-type"):
+        if media_type != envelope.JSON_CONTENT_TYPE and self.variants("strict-content-type"):
             # AWS's answer (PROTOCOL.md > Errors): 404, a body that is not JSON, no Content-Type
             raise PlainAnswer(404, b"<UnknownOperationException/>", {REQUEST_ID_HEADER: str(uuid.uuid4())})
-        if media_type != model.JSON_CONTENT_TYPE and self.faults("foreign-content-type-serialization-error"):
+        if (media_type != envelope.JSON_CONTENT_TYPE
+                and self.faults("foreign-content-type-serialization-error")):
             raise _error("SerializationException", f"Cannot read a body of type {media_type or '(none)'}")
 
     def throttle(self) -> None:
@@ -958,7 +960,7 @@ class ReferenceEndpoint:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, region: str | None = None,
                  faults: Iterable[str] = (), state: str | os.PathLike[str] | None = None,
-                 credentials: model.Credentials = model.EXAMPLE_CREDENTIALS,
+                 credentials: credentials.Credentials = credentials.EXAMPLE_CREDENTIALS,
                  volumes: Iterable[str] = (), variants: Iterable[str] = ()) -> None:
         self.faults = FaultSet(faults)
         self.variants = VariantSet(variants)
@@ -1010,7 +1012,7 @@ class ReferenceEndpoint:
         if self.store is not None:
             self.store.close()
 
-    def signed_headers(self, body: bytes, target: str | None = model.CREATE_SNAPSHOT_TARGET,
+    def signed_headers(self, body: bytes, target: str | None = envelope.CREATE_SNAPSHOT_TARGET,
                        **sign_args: Any) -> dict[str, str]:
         """Headers of a correctly signed awsJson1_1 POST of ``body`` to this endpoint.
 
@@ -1020,8 +1022,8 @@ class ReferenceEndpoint:
         host = self.url.split("://", 1)[1].rstrip("/")
         args: dict[str, Any] = {"access_key": self.credentials.access_key,
                                 "secret": self.credentials.secret_key,
-                                "region": self.region, "service": model.SERVICE, **sign_args}
-        headers = {"Content-Type": model.JSON_CONTENT_TYPE}
+                                "region": self.region, "service": envelope.SERVICE, **sign_args}
+        headers = {"Content-Type": envelope.JSON_CONTENT_TYPE}
         if target is not None:
             headers["X-Amz-Target"] = target
         extra = dict(sign_args.get("extra_headers") or {})
@@ -1068,18 +1070,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
                                              "a flag is visible to other local users)")
 
 
-def _credentials(args: argparse.Namespace) -> tuple[model.Credentials, str]:
+def _credentials(args: argparse.Namespace) -> tuple[credentials.Credentials, str]:
     """The key pair in use, and where the secret came from (never the secret itself)."""
     access = args.access_key or os.environ.get("SGW_ACCESS_KEY_ID")
     secret, origin = args.secret_key, "--secret-key"
     if secret is None and os.environ.get("SGW_SECRET_ACCESS_KEY"):
         secret, origin = os.environ["SGW_SECRET_ACCESS_KEY"], "SGW_SECRET_ACCESS_KEY"
     if access is None and secret is None:
-        return model.EXAMPLE_CREDENTIALS, "the documented example secret"
+        return credentials.EXAMPLE_CREDENTIALS, "the documented example secret"
     if not access or not secret:
         raise UsageError("give both an access key id and a secret key (flags or SGW_ACCESS_KEY_ID / "
                          "SGW_SECRET_ACCESS_KEY), or neither for the documented example pair")
-    return model.Credentials(access, secret), f"from {origin}"
+    return credentials.Credentials(access, secret), f"from {origin}"
 
 
 def _check_volumes(arns: Iterable[str], variants: VariantSet | None = None) -> list[str]:
@@ -1145,7 +1147,7 @@ def _serve_until(endpoint: ReferenceEndpoint, secret_origin: str, stop: threadin
     print("stopped", flush=True)
 
 
-if __name__ == "__main__":  # python -m conformance.emulator: the same as `sgw-conformance serve`
+if __name__ == "__main__":  # python -m conformance.endpoint.emulator: the same as `sgw-conformance serve`
     _parser = argparse.ArgumentParser(prog="sgw-conformance serve")
     configure(_parser)
     sys.exit(command(_parser.parse_args()))

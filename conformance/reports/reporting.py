@@ -33,14 +33,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from conformance import __version__
-from conformance.checks import RuleResult
 from conformance.errors import UsageError
-from conformance.model import Case, Exchange, Failure, Outcome
-from conformance.schemas import SCHEMA_DIR
+from conformance.spec.schemas import SCHEMA_DIR
+from conformance.suite.checks import RuleResult
+from conformance.suite.model import Case, Exchange, Failure, Outcome
 
 if TYPE_CHECKING:
-    from conformance.baseline import Comparison
-    from conformance.runner import RunResult
+    from conformance.reports.baseline import Comparison
+    from conformance.suite.runner import RunResult
 
 REPORT_JSON = "report.json"
 JUNIT_XML = "junit.xml"
@@ -218,7 +218,7 @@ def replay_command(report_dir: Path, case_id: str, live: bool = False) -> str:
 
 
 def is_live(result: RunResult) -> bool:
-    from conformance.runner import is_loopback_host
+    from conformance.suite.runner import is_loopback_host
     return not result.embedded and not is_loopback_host(urlsplit(result.endpoint).hostname or "")
 
 
@@ -233,7 +233,7 @@ def failure_entry(failure: Failure, report_dir: Path, live: bool = False,
         entry["case"] = case_to_spec(exchange.case)
     entry["replay"] = replay_command(report_dir, failure.case_id, live)
     if comparison is not None:
-        from conformance.baseline import failure_key
+        from conformance.reports.baseline import failure_key
         entry["baseline"] = "known" if comparison.accepted(failure_key(failure)) else "new"
     if failure.extra:
         entry["extra"] = dict(failure.extra)
@@ -468,7 +468,7 @@ def _template() -> Any:
 
 
 def _area_order() -> list[str]:
-    from conformance.rules import AREAS
+    from conformance.suite.rules import AREAS
     return list(AREAS)
 
 

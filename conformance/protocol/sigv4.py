@@ -1,6 +1,6 @@
 """Signature Version 4 primitives: canonical request, signing key, signature, header parsing.
 
-The suite signs its ordinary requests with aws-requests-auth (see :mod:`conformance.transport`).
+The suite signs its ordinary requests with aws-requests-auth (see :mod:`conformance.suite.transport`).
 This module serves the two places that library cannot: the reference endpoint, which must
 *verify* signatures computed over whatever headers a client chose to sign, and the suite's
 deliberately defective requests (a date in the past, ``host`` left unsigned), which need a

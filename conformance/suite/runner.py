@@ -12,7 +12,7 @@ without ``--allow-live``, and cases that could create a billable snapshot are ca
    stopping early on a run of transport failures (a circuit breaker; the rest are skipped),
 4. judges the failures against a baseline, if one is given (``--baseline FILE``: listed failures
    are ``known`` and do not fail the run; ``--update-baseline`` rewrites FILE, see
-   :mod:`conformance.baseline`),
+   :mod:`conformance.reports.baseline`),
 5. prints a table of rules and writes report.json, junit.xml and report.html (the path of the
    HTML report is the last line printed).
 
@@ -42,11 +42,12 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from conformance import baseline as baselines
-from conformance import reporting
-from conformance.checks import STATUSES, RuleResult, Scoreboard
 from conformance.errors import UsageError
-from conformance.model import Case, Credentials, Exchange
+from conformance.protocol.credentials import Credentials
+from conformance.reports import baseline as baselines
+from conformance.reports import reporting
+from conformance.suite.checks import STATUSES, RuleResult, Scoreboard
+from conformance.suite.model import Case, Exchange
 
 PROFILES = ("quick", "ci", "thorough")
 DEFAULT_PROFILE = "ci"
@@ -77,7 +78,7 @@ class RunConfig:
     faults: tuple[str, ...] = ()          # embedded endpoint only (tests, demonstrations)
     variants: tuple[str, ...] = ()        # embedded endpoint only: conformant non-default answers
     credentials: Credentials | None = None  # None: the environment (external endpoints)
-    baseline: Path | None = None          # known failures (conformance.baseline)
+    baseline: Path | None = None          # known failures (conformance.reports.baseline)
     update_baseline: bool = False         # rewrite ``baseline`` with this run's failures
 
 
@@ -209,7 +210,7 @@ class Target:
 def open_target(config: RunConfig) -> Iterator[Target]:
     """The endpoint to test: checked (safety) before anything is started or sent."""
     if config.endpoint is None:
-        from conformance import emulator, faults
+        from conformance.endpoint import emulator, faults
         chosen = faults.resolve(config.faults)
         kwargs: dict[str, Any] = {"faults": tuple(sorted(chosen)),
                                   "variants": tuple(sorted(faults.resolve_variants(config.variants)))}
@@ -264,7 +265,7 @@ class TransportPool:
     def get(self) -> Any:
         transport = getattr(self.local, "transport", None)
         if transport is None:
-            from conformance.transport import Transport
+            from conformance.suite.transport import Transport
             # ``timeout`` bounds each exchange, connect to last byte (wall clock).
             transport = Transport(self.target.url, self.target.region, self.target.credentials,
                                   timeout=self.timeout, max_response_bytes=MAX_RESPONSE_BYTES,
@@ -291,7 +292,7 @@ class TransportPool:
 
 
 def retry_policy(live: bool) -> dict[str, Any]:
-    """How the transport retries (conformance.transport): throttling answers after a backoff (1 s
+    """How the transport retries (conformance.suite.transport): throttling answers after a backoff (1 s
     and up on a live endpoint, 50 ms on loopback); a request dropped unanswered on a reused
     keep-alive connection, except, on a live endpoint, one that could create a billable snapshot."""
     return {"throttle_base_s": 1.0 if live else 0.05, "retry_creating_on_stale": not live}
@@ -477,7 +478,7 @@ def generate(volume_arn: str, region: str, profile: str, seed: int, missing: str
 @lru_cache(maxsize=8)
 def _generate(volume_arn: str, region: str, profile: str, seed: int, missing: str) -> tuple[Case, ...]:
     # Deterministic, so runs in one process (tests, the pytest plugin) share the work.
-    from conformance.strategies import generate_cases
+    from conformance.suite.strategies import generate_cases
     cases = generate_cases(volume_arn=volume_arn, region=region, profile=profile, seed=seed,
                            missing_volume_arn=missing)
     return tuple(case if case.id else replace(case, id=f"c{i:04d}") for i, case in enumerate(cases, 1))
@@ -663,7 +664,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
 
 def secrets_of(*credentials: Credentials | None) -> list[str | None]:
     """Every secret the run could know (for the redaction pass)."""
-    from conformance.model import EXAMPLE_CREDENTIALS
+    from conformance.protocol.credentials import EXAMPLE_CREDENTIALS
     values: list[str | None] = [os.environ.get(k) for k in ENV_KEYS[1:]]
     for creds in (*credentials, EXAMPLE_CREDENTIALS):
         if creds is not None:

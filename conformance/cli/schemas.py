@@ -5,7 +5,7 @@
 - ``--compare-botocore``: every difference from botocore's storagegateway model; exit 0 when
   ``schemas/disputed.json`` records exactly them, 1 otherwise (``--write`` rewrites it).
 - ``--summary`` (the default): members, constraints and sources of the committed schemas.
-- ``--openapi [FILE]``: the OpenAPI export of :mod:`conformance.openapi`, when that exists.
+- ``--openapi [FILE]``: the OpenAPI export of :mod:`conformance.spec.openapi`, when that exists.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from conformance import botocore_compare, derive
 from conformance.errors import UsageError
-from conformance.schemas import SCHEMA_DIR, SCHEMA_NAMES
+from conformance.spec import botocore_compare, derive
+from conformance.spec.schemas import SCHEMA_DIR, SCHEMA_NAMES
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference" / "API_CreateSnapshot.md"
 REFERENCE_ENV = "SGW_REFERENCE"
 DOCUMENT = re.compile(r"\b(?:API_\w+\.md|[A-Z]+\.md|botocore model)")
@@ -262,11 +262,11 @@ def summary(directory: Path) -> int:
 
 def export_openapi(target: str) -> int:
     try:
-        openapi = importlib.import_module("conformance.openapi")
+        openapi = importlib.import_module("conformance.spec.openapi")
     except ModuleNotFoundError as exc:
-        if exc.name != "conformance.openapi":
+        if exc.name != "conformance.spec.openapi":
             raise
-        raise UsageError("the OpenAPI export is not available (no conformance.openapi)") from exc
+        raise UsageError("the OpenAPI export is not available (no conformance.spec.openapi)") from exc
     text = json.dumps(openapi.export_openapi(), indent=2, ensure_ascii=False) + "\n"
     if target == "-":
         sys.stdout.write(text)

@@ -10,11 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-TARGET_PREFIX = "StorageGateway_20130630"
-CREATE_SNAPSHOT_TARGET = f"{TARGET_PREFIX}.CreateSnapshot"
-LIST_VOLUMES_TARGET = f"{TARGET_PREFIX}.ListVolumes"
-JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
-SERVICE = "storagegateway"
+from conformance.protocol.envelope import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE
 
 # How a case is signed.  "sigv4" is the normal, correct signature (aws-requests-auth) and
 # "sigv4-envelope" another correct one; every other mode is a deliberate defect the endpoint
@@ -119,16 +115,3 @@ class Failure:
     reason: str
     exchange: Exchange | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """An AWS key pair (and optional session token); its repr never shows the secret."""
-
-    access_key: str
-    secret_key: str = field(repr=False)
-    session_token: str | None = field(default=None, repr=False)
-
-
-# The documented example pair: the reference endpoint's default credentials.
-EXAMPLE_CREDENTIALS = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")

@@ -10,7 +10,7 @@ Facts the page does not hold (the Tag page and the StorageGatewayError page are 
 available) live in the data tables below, with their provenance: botocore's
 storagegateway model, and the page's own Tags text, whose special characters appear
 mangled as ``\\$1`` and are decoded here to ``_ . : / = + - @``.  Regenerating never needs
-botocore installed; :mod:`conformance.botocore_compare` checks these tables against it.
+botocore installed; :mod:`conformance.spec.botocore_compare` checks these tables against it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.schemas import BASE_URI, SCHEMA_NAMES
+from conformance.spec.schemas import BASE_URI, SCHEMA_NAMES
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 PATTERN_DIALECT = "java.util.regex, whole-string match (Matcher.matches)"

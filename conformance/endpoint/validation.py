@@ -1,6 +1,6 @@
 """Request validation with AWS's answers: the ValidationException message, or a type error.
 
-The constraints come from ``schemas/`` only (loaded through :mod:`conformance.schemas`, with
+The constraints come from ``schemas/`` only (loaded through :mod:`conformance.spec.schemas`, with
 ``pattern`` evaluated as java.util.regex).  Each jsonschema error becomes one
 :class:`Violation` rendered the way AWS's JSON services word it (PROTOCOL.md > Errors)::
 
@@ -30,8 +30,8 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from conformance import schemas
-from conformance.faults import REMOVE, FaultSet, SchemaEdit, VariantSet
+from conformance.endpoint.faults import REMOVE, FaultSet, SchemaEdit, VariantSet
+from conformance.spec import schemas
 
 # jsonschema keyword -> AWS's constraint wording (PROTOCOL.md > Errors > constraint violation).
 # Lists are measured with the same "length" wording as strings.
@@ -189,7 +189,7 @@ class RequestValidator:
         variants = variants or VariantSet()
         documents = apply_edits({**schemas.load_all(), **EXTRA_SCHEMAS},
                                 (*variants.schema_edits(), *faults.schema_edits()))
-        # Without "$schema", $ref'd schemas keep this validator class (see conformance.schemas).
+        # Without "$schema", $ref'd schemas keep this validator class (see conformance.spec.schemas).
         documents = {n: {k: v for k, v in d.items() if k != "$schema"} for n, d in documents.items()}
         registry: Registry = Registry().with_resources(
             (d["$id"], Resource.from_contents(d, default_specification=DRAFT202012))

@@ -23,9 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conformance import __version__, model
-from conformance.javaregex import UnsupportedPattern, to_ecma, to_python_re
-from conformance.schemas import SCHEMA_NAMES, load
+from conformance import __version__
+from conformance.protocol import envelope
+from conformance.spec.javaregex import UnsupportedPattern, to_ecma, to_python_re
+from conformance.spec.schemas import SCHEMA_NAMES, load
 
 OPENAPI_VERSION = "3.1.0"
 SECURITY_SCHEME = "sigv4"
@@ -113,7 +114,7 @@ def _info() -> dict[str, Any]:
 
 
 def _operation() -> dict[str, Any]:
-    media = model.JSON_CONTENT_TYPE
+    media = envelope.JSON_CONTENT_TYPE
     return {
         "operationId": "CreateSnapshot",
         "summary": "Initiates a snapshot of a volume",
@@ -122,8 +123,8 @@ def _operation() -> dict[str, Any]:
             "in": "header",
             "required": True,
             "description": "The operation, awsJson1_1 style (PROTOCOL.md > The request).",
-            "schema": {"type": "string", "const": model.CREATE_SNAPSHOT_TARGET,
-                       "enum": [model.CREATE_SNAPSHOT_TARGET]},
+            "schema": {"type": "string", "const": envelope.CREATE_SNAPSHOT_TARGET,
+                       "enum": [envelope.CREATE_SNAPSHOT_TARGET]},
         }],
         "requestBody": {
             "required": True,
