@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from conformance.endpoint import faults as fault_registry
+from conformance.protocol.envelope import sanitize_error_type
 from conformance.suite import rules
 from conformance.suite.model import ANY_TYPE
-from conformance.suite.rules import FAULTS, RULES, Rule, render_conformance_md, sanitize_error_type
+from conformance.suite.rules import FAULTS, RULES, Rule, render_conformance_md
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conformance.protocol import sigv4
+from conformance.protocol import envelope, sigv4
 from conformance.protocol.credentials import Credentials
 from conformance.protocol.envelope import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE
 from conformance.suite.model import SIGNING_MODES, Case
@@ -28,7 +28,6 @@ from conformance.suite.transport import (
     TAMPER_SIGNED_BODY,
     DiscoveryError,
     Transport,
-    serialise,
 )
 
 SECRET = "s3cr3t/Distinctive+SecretKey0000000000ZZ"
@@ -189,7 +188,7 @@ def test_a_correct_signature_verifies_on_the_server_over_the_body_as_sent():
     with recorder() as server:
         exchange, seen = send_one(server, case())
     assert exchange.error is None and exchange.response.status == 200
-    assert seen["body"] == serialise(PARAMS) == exchange.request.body
+    assert seen["body"] == envelope.serialise(PARAMS) == exchange.request.body
     assert json.loads(seen["body"]) == PARAMS
     assert verify(seen)
     auth = auth_of(seen)
@@ -273,7 +272,7 @@ def test_mode_host_unsigned_leaves_host_out_of_a_sound_signature():
 def test_mode_body_tampered_sends_another_body_than_the_one_signed():
     with recorder() as server:
         _, seen = send_one(server, case(signing="body-tampered"))
-    assert seen["body"] == serialise(PARAMS)
+    assert seen["body"] == envelope.serialise(PARAMS)
     assert not verify(seen) and verify(seen, body=TAMPER_SIGNED_BODY)
 
 

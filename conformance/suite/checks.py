@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.protocol.envelope import sanitize_error_type
 from conformance.spec import javaregex, schemas
 from conformance.suite.model import ANY_TYPE, Case, Exchange, Failure, Outcome
-from conformance.suite.rules import RULES, Rule, dispute_records, sanitize_error_type
+from conformance.suite.rules import RULES, Rule, dispute_records
 
 # --- facts the checks rely on (with their sources) -------------------------------------
 

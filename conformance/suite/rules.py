@@ -401,12 +401,6 @@ def rule(rule_id: str) -> Rule:
     return RULES[rule_id]
 
 
-def sanitize_error_type(raw: str) -> str:
-    """awsJson1_1 error type as clients read it: cut at the first ':', keep what follows '#'."""
-    head = raw.split(":", 1)[0]
-    return head.rsplit("#", 1)[-1].strip()
-
-
 # ---------------------------------------------------------------------------------------------
 # CONFORMANCE.md
 # ---------------------------------------------------------------------------------------------

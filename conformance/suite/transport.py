@@ -31,7 +31,6 @@ stored in an exchange.
 from __future__ import annotations
 
 import http.client
-import json
 import socket
 import threading
 import time
@@ -50,7 +49,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from conformance import __version__
 from conformance.errors import UsageError
-from conformance.protocol import sigv4
+from conformance.protocol import envelope, sigv4
 from conformance.protocol.credentials import Credentials
 from conformance.protocol.envelope import JSON_CONTENT_TYPE, LIST_VOLUMES_TARGET, SERVICE
 from conformance.suite.model import Case, Exchange, Response, SentRequest
@@ -343,11 +342,6 @@ def redact_headers(headers: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def serialise(params: Any) -> bytes:
-    """The JSON body, serialised once: compact, UTF-8 (non-ASCII sent as is)."""
-    return json.dumps(params, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 # ---------------------------------------------------------------------------------------------
 # The transport
 # ---------------------------------------------------------------------------------------------
@@ -458,7 +452,7 @@ class Transport:
     def _attempt(self, case: Case) -> tuple[Exchange, bool]:
         """One signed send; True when it was dropped unanswered on a reused connection."""
         try:
-            body = case.raw_body if case.raw_body is not None else serialise(case.params)
+            body = case.raw_body if case.raw_body is not None else envelope.serialise(case.params)
             headers = self._headers(case, body)
         except (TypeError, ValueError) as exc:
             request = SentRequest(case.method, self.url, {}, b"")
@@ -602,7 +596,7 @@ class Transport:
         if resp.status != 200:
             kind = body.get("__type") if isinstance(body, dict) else None
             raise DiscoveryError(f"{where} answered HTTP {resp.status}"
-                                 + (f" {_sanitised(str(kind))}" if kind else ""))
+                                 + (f" {envelope.sanitize_error_type(str(kind))}" if kind else ""))
         if not isinstance(body, dict):
             raise DiscoveryError(f"{where} answered 200 with a body that is not a JSON object")
         return body
@@ -626,7 +620,7 @@ def is_transient(response: Response) -> bool:
         return False
     body = response.json()
     raw = body.get("__type") if isinstance(body, dict) else None
-    return isinstance(raw, str) and _sanitised(raw) in THROTTLING_TYPES
+    return isinstance(raw, str) and envelope.sanitize_error_type(raw) in THROTTLING_TYPES
 
 
 def _decoder(coding: str) -> Any:
@@ -672,9 +666,6 @@ def _describe(exc: BaseException, budget: float, cut_by_watchdog: bool) -> str:
     return f"transport error: {text}"
 
 
-def _sanitised(raw: str) -> str:
-    from conformance.suite.rules import sanitize_error_type
-    return sanitize_error_type(raw)
 
 
 def _root_cause(exc: BaseException) -> str:
