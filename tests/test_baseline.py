@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from conformance.cli import main as cli
-from conformance.reports import baseline
+from conformance.suite import baseline
 from conformance.suite.checks import RUN_CHECKS
 
 TODAY = "description-max-off-by-one"

@@ -39,7 +39,7 @@ from conformance.suite.checks import RuleResult
 from conformance.suite.model import Case, Exchange, Failure, Outcome
 
 if TYPE_CHECKING:
-    from conformance.reports.baseline import Comparison
+    from conformance.suite.baseline import Comparison
     from conformance.suite.runner import RunResult
 
 REPORT_JSON = "report.json"
@@ -233,7 +233,7 @@ def failure_entry(failure: Failure, report_dir: Path, live: bool = False,
         entry["case"] = case_to_spec(exchange.case)
     entry["replay"] = replay_command(report_dir, failure.case_id, live)
     if comparison is not None:
-        from conformance.reports.baseline import failure_key
+        from conformance.suite.baseline import failure_key
         entry["baseline"] = "known" if comparison.accepted(failure_key(failure)) else "new"
     if failure.extra:
         entry["extra"] = dict(failure.extra)

@@ -12,7 +12,7 @@ without ``--allow-live``, and cases that could create a billable snapshot are ca
    stopping early on a run of transport failures (a circuit breaker; the rest are skipped),
 4. judges the failures against a baseline, if one is given (``--baseline FILE``: listed failures
    are ``known`` and do not fail the run; ``--update-baseline`` rewrites FILE, see
-   :mod:`conformance.reports.baseline`),
+   :mod:`conformance.suite.baseline`),
 5. prints a table of rules and writes report.json, junit.xml and report.html (the path of the
    HTML report is the last line printed).
 
@@ -44,8 +44,8 @@ from urllib.parse import urlsplit
 
 from conformance.errors import UsageError
 from conformance.protocol.credentials import Credentials
-from conformance.reports import baseline as baselines
 from conformance.reports import reporting
+from conformance.suite import baseline as baselines
 from conformance.suite.checks import STATUSES, RuleResult, Scoreboard
 from conformance.suite.model import Case, Exchange
 
@@ -78,7 +78,7 @@ class RunConfig:
     faults: tuple[str, ...] = ()          # embedded endpoint only (tests, demonstrations)
     variants: tuple[str, ...] = ()        # embedded endpoint only: conformant non-default answers
     credentials: Credentials | None = None  # None: the environment (external endpoints)
-    baseline: Path | None = None          # known failures (conformance.reports.baseline)
+    baseline: Path | None = None          # known failures (conformance.suite.baseline)
     update_baseline: bool = False         # rewrite ``baseline`` with this run's failures
 
 
