@@ -21,9 +21,9 @@ import pytest
 from conformance.protocol import envelope, sigv4
 from conformance.protocol.credentials import Credentials
 from conformance.protocol.envelope import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE
+from conformance.protocol.redaction import MARKER
 from conformance.suite.model import SIGNING_MODES, Case
 from conformance.suite.transport import (
-    REDACTED,
     TAMPER_SENT_CONTENT_TYPE,
     TAMPER_SIGNED_BODY,
     DiscoveryError,
@@ -206,7 +206,7 @@ def test_a_session_token_is_sent_signed_and_recorded_redacted():
     assert seen["headers"]["x-amz-security-token"] == TOKEN
     assert "x-amz-security-token" in auth_of(seen).signed_headers and verify(seen)
     recorded = {k.lower(): v for k, v in exchange.request.headers.items()}
-    assert recorded["x-amz-security-token"] == REDACTED
+    assert recorded["x-amz-security-token"] == MARKER
 
 
 # --- every signing defect is really that defect ---------------------------------------------------
@@ -346,7 +346,7 @@ def test_the_recorded_exchange_holds_no_secret_no_token_and_no_signature(mode: s
         signature = sent_auth.rsplit("Signature=", 1)[1]
         assert signature not in dump
         recorded = {k.lower(): v for k, v in exchange.request.headers.items()}["authorization"]
-        assert recorded.endswith(f"Signature={REDACTED}")
+        assert recorded.endswith(f"Signature={MARKER}")
 
 
 # --- hostile endpoints ----------------------------------------------------------------------------

@@ -24,8 +24,10 @@ unanswered on a *reused* keep-alive connection (the server's idle timeout won th
 create a snapshot).
 The exchange recorded is the last attempt.
 
-The recorded request has its signature and session token redacted; the secret key is never
-stored in an exchange.
+Every exchange is recorded redacted (:mod:`conformance.protocol.redaction`): the request's
+signature and session token are masked, and so is any of them or the secret key an answer's
+headers or body or a transport error echoes; the request body is kept as sent (it holds no
+secret).  Nothing the suite holds afterwards carries a secret.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,13 +55,13 @@ from conformance.errors import UsageError
 from conformance.protocol import envelope, sigv4
 from conformance.protocol.credentials import Credentials
 from conformance.protocol.envelope import JSON_CONTENT_TYPE, LIST_VOLUMES_TARGET, SERVICE
+from conformance.protocol.redaction import Secrets
 from conformance.suite.model import Case, Exchange, Response, SentRequest
 
-REDACTED = "<redacted>"
 EXPIRED_BY = timedelta(minutes=20)        # beyond both the 5- and the 15-minute windows
 TAMPER_SIGNED_BODY = b"{}"                # body-tampered: this is signed, the case's body is sent
 # header-tampered: Content-Type is signed as JSON_CONTENT_TYPE and sent as this, a value that routes
-# the same (PROTOCOL.md > The request: parameters such as charset are tolerated) but signs differently.
+# the same (docs/protocol.md > The request: parameters such as charset are tolerated) but signs differently.
 TAMPER_SENT_CONTENT_TYPE = f"{JSON_CONTENT_TYPE}; charset=utf-8"
 OTHER_SERVICE = "ec2"
 _READ_CHUNK = 64 * 1024
@@ -329,17 +332,14 @@ class _Signer:
         return self._own(method, body, None, ["x-amz-date"])
 
 
-def redact_headers(headers: dict[str, str]) -> dict[str, str]:
-    """Headers safe to record: the signature and the session token replaced."""
-    out = {}
-    for name, value in headers.items():
-        low = name.lower()
-        if low == "authorization":
-            value = sigv4.redact_authorization(value)
-        elif low == "x-amz-security-token":
-            value = REDACTED
-        out[name] = value
-    return out
+def redacted(secrets: Secrets, case: Case, request: SentRequest, response: Response | None = None,
+             error: str | None = None) -> Exchange:
+    """The exchange as the suite keeps it: every secret masked (the request body is left as sent)."""
+    sent = SentRequest(request.method, request.url, secrets.headers(request.headers), request.body)
+    if response is not None:
+        response = replace(response, headers=secrets.headers(response.headers),
+                           body=secrets.body(response.body))
+    return Exchange(case, sent, response, secrets.text(error) if error is not None else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -374,6 +374,7 @@ class Transport:
         self.retries: dict[str, int] = {"transient": 0, "stale-connection": 0}   # counts, for reports
         self._run_deadline = time.monotonic() + total_deadline_s if total_deadline_s is not None else None
         self._signer = _Signer(self.url, self.host, self.path, region, credentials)
+        self._secrets = Secrets.of(credentials.secret_key, credentials.session_token)
         self._watchdog = _Watchdog()
         self._aborted = threading.Event()
         self._adapter = _TrackedAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=0)
@@ -456,16 +457,17 @@ class Transport:
             headers = self._headers(case, body)
         except (TypeError, ValueError) as exc:
             request = SentRequest(case.method, self.url, {}, b"")
-            return Exchange(case, request, error=f"request not built: {exc}"), False
-        request = SentRequest(case.method, self.url, redact_headers(headers), body)
+            return redacted(self._secrets, case, request, error=f"request not built: {exc}"), False
+        secrets = self._secrets.with_sent(headers)
+        request = SentRequest(case.method, self.url, headers, body)
         remaining = self._remaining()
         if remaining is not None and remaining <= 0:
-            return Exchange(case, request, error="run time budget spent: request not sent"), False
+            return redacted(secrets, case, request, error="run time budget spent: request not sent"), False
         if self._aborted.is_set():
-            return Exchange(case, request, error="interrupted: request not sent"), False
+            return redacted(secrets, case, request, error="interrupted: request not sent"), False
         budget = self.timeout if remaining is None else min(self.timeout, remaining)
         response, error, dropped = self._exchange(case.method, headers, body, budget)
-        return Exchange(case, request, response, error), dropped
+        return redacted(secrets, case, request, response, error), dropped
 
     def _may_resend(self, case: Case) -> bool:
         """A case that could create a snapshot is sent again only within the caller's budget."""
