@@ -27,18 +27,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests  # noqa: E402
 
-from conformance.endpoint.emulator import ReferenceEndpoint  # noqa: E402
+from conformance.embedded import run_suite
+from conformance.endpoint import ReferenceEndpoint  # noqa: E402
 from conformance.protocol import credentials, envelope, sigv4
-from conformance.suite import runner
+from conformance.suite import engine
+from conformance.suite.config import RunConfig
 from conformance.suite.model import Exchange  # noqa: E402
+from conformance.suite.results import RunResult
 
 
-def suite_run(endpoint: ReferenceEndpoint | None, workers: int) -> runner.RunResult:
-    runner._generate.cache_clear()       # count case generation every time
-    config = runner.RunConfig(profile="ci", seed=0, workers=workers)
+def suite_run(endpoint: ReferenceEndpoint | None, workers: int) -> RunResult:
+    engine._generate.cache_clear()       # count case generation every time
+    config = RunConfig(profile="ci", seed=0, workers=workers)
     if endpoint is not None:
         config.endpoint, config.credentials = endpoint.url, endpoint.credentials
-    return runner.run_suite(config)
+    return run_suite(config)
 
 
 Prepared = list[tuple[str, bytes, dict[str, str]]]

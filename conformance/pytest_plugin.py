@@ -9,11 +9,13 @@ a rule nothing exercised is skipped.
 
 Options: ``--sgw-endpoint URL`` (default: the embedded reference endpoint, one per process),
 ``--sgw-region``, ``--sgw-volume-arn``, ``--sgw-profile`` (default ci), ``--sgw-seed``
-(default 0), ``--sgw-allow-live``, ``--sgw-timeout``.  Credentials for an external endpoint
-come from ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` / ``AWS_SESSION_TOKEN``.
+(default 0), ``--sgw-allow-live``, ``--sgw-max-snapshots``, ``--sgw-timeout``: the CLI's options,
+and the same engine (:class:`conformance.suite.engine.Session`) behind them.  Credentials for an
+external endpoint come from ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` / ``AWS_SESSION_TOKEN``.
 
 pytest-xdist: every worker computes the same deterministic case list and runs only the items
-it is given, so each case is sent once.  The cross-cutting and run-level rules are judged per
+it is given, so each case is sent once; the snapshot budget is one for the whole session (the
+workers share its counts through a locked file).  The cross-cutting and run-level rules are judged per
 worker, on the answers that worker received before the item ran (SnapshotId uniqueness is
 therefore checked within each worker, not across workers).
 """
@@ -21,20 +23,36 @@ therefore checked within each worker, not across workers).
 from __future__ import annotations
 
 import contextlib
+import tempfile
 import warnings
 from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conformance import embedded
+from conformance.cli.run import secrets_of
 from conformance.errors import UsageError
 from conformance.reports import reporting
-from conformance.suite import checks, runner
+from conformance.suite.budget import Counts, SharedCounts
+from conformance.suite.cases.profiles import PROFILES
+from conformance.suite.checks import EXCHANGE_CHECKS, RUN_CHECKS, RuleResult, Scoreboard
+from conformance.suite.config import (
+    DEFAULT_PROFILE,
+    DEFAULT_SEED,
+    DEFAULT_TIMEOUT_S,
+    RunConfig,
+    validate,
+)
+from conformance.suite.engine import Session
 from conformance.suite.model import Case
 from conformance.suite.rules import RULES
+from conformance.suite.safety import LIVE_MAX_SNAPSHOTS
 
 NAME = "sgw-conformance"
-CROSS_CUTTING = frozenset(checks.EXCHANGE_CHECKS) | frozenset(checks.RUN_CHECKS)
+CROSS_CUTTING = frozenset(EXCHANGE_CHECKS) | frozenset(RUN_CHECKS)
 
 
 class ConformanceWarning(UserWarning):
@@ -50,13 +68,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--sgw-region", metavar="R", default=None, help="signing region")
     group.addoption("--sgw-volume-arn", metavar="ARN", default=None,
                     help="volume to snapshot (default: ListVolumes)")
-    group.addoption("--sgw-profile", choices=runner.PROFILES, default=runner.DEFAULT_PROFILE,
+    group.addoption("--sgw-profile", choices=tuple(PROFILES), default=DEFAULT_PROFILE,
                     help="how many cases (default: ci)")
-    group.addoption("--sgw-seed", type=int, default=runner.DEFAULT_SEED, help="generation seed (default 0)")
+    group.addoption("--sgw-seed", type=int, default=DEFAULT_SEED, help="generation seed (default 0)")
     group.addoption("--sgw-allow-live", action="store_true", default=False,
                     help="allow an endpoint that is not loopback (may create billable snapshots)")
-    group.addoption("--sgw-timeout", type=float, default=runner.DEFAULT_TIMEOUT_S,
+    group.addoption("--sgw-timeout", type=float, default=DEFAULT_TIMEOUT_S,
                     help="per-request timeout in seconds")
+    group.addoption("--sgw-max-snapshots", type=int, default=None, metavar="N",
+                    help=f"cap on snapshot-creating requests, re-sends included, for the whole session "
+                         f"(default: unlimited on loopback, {LIVE_MAX_SNAPSHOTS} on live)")
 
 
 class RuleFailed(Exception):
@@ -64,19 +85,21 @@ class RuleFailed(Exception):
 
 
 class Suite:
-    """One process's share of the run: its target, its cases, its scoreboard (started lazily)."""
+    """One process's share of the run: an engine session, its cases by rule (started lazily)."""
 
-    def __init__(self, config: runner.RunConfig) -> None:
-        self.config = config
+    def __init__(self, config: RunConfig, counts: Counts | None = None) -> None:
+        self.config, self.counts = config, counts
         self.stack = contextlib.ExitStack()
         self.started = False
         self.error: str | None = None
         self.by_rule: dict[str, list[Case]] = defaultdict(list)
-        self.board = checks.Scoreboard()
-        self.redact = reporting.Redactor.for_secrets(runner.secrets_of(config.credentials))
-        self.run: runner.Execution | None = None
-        self.pool: runner.TransportPool | None = None
-        self.contacted = False
+        self.redact = reporting.Redactor.for_secrets(secrets_of(config.credentials))
+        self.session: Session | None = None
+
+    @property
+    def board(self) -> Scoreboard:
+        assert self.session is not None
+        return self.session.board
 
     def start(self) -> None:
         if self.started:
@@ -84,56 +107,47 @@ class Suite:
                 raise RuleFailed(self.error)
             return
         self.started = True
+        self._guarded(self._start)
+
+    def _guarded(self, step: Callable[[], None]) -> None:
         try:
-            self._start()
+            step()
         except UsageError as exc:
             self.error = self.redact(f"{NAME}: {exc}")
             raise RuleFailed(self.error) from None
 
     def _start(self) -> None:
-        target = self.stack.enter_context(runner.open_target(self.config))
-        self.redact = reporting.Redactor.for_secrets(
-            runner.secrets_of(self.config.credentials, target.credentials))
-        self.pool = runner.TransportPool(target, self.config.timeout)
-        self.stack.callback(self.pool.close)
-        known: tuple[str, ...] = ()
-        volume = self.config.volume_arn or (target.embedded.volume_arn if target.embedded else None)
-        if volume is None:
-            volume, known = runner.discover_volume(self.pool, target.url)
-            self.contacted = True
-        cases = runner.generate(volume, target.region, self.config.profile, self.config.seed,
-                                runner.missing_volume_arn(volume, known))
-        max_accepted = self.config.max_snapshots
-        if max_accepted is None and target.live:
-            max_accepted = runner.LIVE_MAX_SNAPSHOTS
-        for case in runner.plan(cases, max_accepted, self.board):
+        target = self.stack.enter_context(embedded.open_target(self.config))
+        self.redact = reporting.Redactor.for_secrets(secrets_of(self.config.credentials, target.credentials))
+        self.session = Session(self.config, target, counts=self.counts)
+        self.stack.callback(self.session.close)
+        _, to_send = self.session.plan(self.session.volume())
+        for case in to_send:
             self.by_rule[case.rule_id].append(case)
-        self.run = runner.Execution(self.board, max_accepted)
-        self.url = target.url
 
     def send(self, cases: list[Case]) -> None:
-        assert self.run is not None and self.pool is not None
-        if cases and not self.contacted:
-            self.contacted = True
-            try:
-                self.run.sent += 1
-                self.run.take(runner.first_contact(cases[0], self.pool, self.url))
-            except UsageError as exc:
-                self.error = self.redact(f"{NAME}: {exc}")
-                raise RuleFailed(self.error) from None
-            cases = cases[1:]
-        runner.execute(cases, self.pool, self.run, 1)
+        assert self.session is not None
+        session = self.session
+        self._guarded(lambda: session.send(cases))
 
     def close(self) -> None:
         self.stack.close()
 
 
-def _options(config: pytest.Config) -> runner.RunConfig:
-    return runner.RunConfig(
+def _options(config: pytest.Config) -> RunConfig:
+    return RunConfig(
         endpoint=config.getoption("--sgw-endpoint"), region=config.getoption("--sgw-region"),
         volume_arn=config.getoption("--sgw-volume-arn"), profile=config.getoption("--sgw-profile"),
         seed=config.getoption("--sgw-seed"), allow_live=config.getoption("--sgw-allow-live"),
-        timeout=config.getoption("--sgw-timeout"))
+        timeout=config.getoption("--sgw-timeout"), max_snapshots=config.getoption("--sgw-max-snapshots"))
+
+
+def _shared_counts(config: pytest.Config) -> Counts | None:
+    """Under pytest-xdist, one snapshot budget for all the workers of the session (a locked file)."""
+    run_id = getattr(config, "workerinput", {}).get("testrunuid")
+    if not run_id:
+        return None
+    return SharedCounts(Path(tempfile.gettempdir()) / f"sgw-conformance-budget-{run_id}.json")
 
 
 SUITE_KEY = pytest.StashKey[Suite]()
@@ -145,10 +159,10 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     options = _options(config)
     try:
-        runner.validate(options)   # safety: a live endpoint is refused before anything is sent
+        validate(options)   # safety: a live endpoint is refused before anything is sent
     except UsageError as exc:
         raise pytest.UsageError(f"{NAME}: {exc}") from None
-    config.stash[SUITE_KEY] = Suite(options)
+    config.stash[SUITE_KEY] = Suite(options, _shared_counts(config))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -190,8 +204,9 @@ class RuleItem(pytest.Item):
         suite = self.suite
         suite.start()
         suite.send(suite.by_rule.get(self.rule_id, []))
-        result = checks.RuleResult(suite.board.rules[self.rule_id], suite.board.status(self.rule_id),
-                                   suite.board.tallies[self.rule_id])
+        board = suite.board
+        rule_id = self.rule_id
+        result = RuleResult(board.rules[rule_id], board.status(rule_id), board.tallies[rule_id])
         if result.status == "fail":
             raise RuleFailed(suite.redact(evidence(result)))
         if result.status == "warn":
@@ -211,7 +226,7 @@ class RuleItem(pytest.Item):
         return NAME, None, f"{NAME}::{self.rule_id}"
 
 
-def evidence(result: checks.RuleResult, limit: int = 3) -> str:
+def evidence(result: RuleResult, limit: int = 3) -> str:
     """The rule, its source and the first failures with request and response."""
     rule, tally = result.rule, result.tally
     lines = [f"{rule.id} ({rule.severity}) failed on {tally.failure_count} of {tally.cases} checks",

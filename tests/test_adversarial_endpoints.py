@@ -1,4 +1,4 @@
-"""Endpoints built to slip past a suite: each one breaks API_CreateSnapshot.md or PROTOCOL.md in a way
+"""Endpoints built to slip past a suite: each one breaks API_CreateSnapshot.md or docs/protocol.md in a way
 a plausible implementation would, and the suite must fail the rule it breaks.
 
 Each endpoint is the reference endpoint behind a small WSGI layer that answers some requests its own
@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from werkzeug.wrappers import Request, Response
 
-from conformance.endpoint.emulator import ReferenceEndpoint
-from conformance.suite import runner
+from conformance.embedded import run_suite
+from conformance.endpoint import ReferenceEndpoint
+from conformance.suite.config import RunConfig
 
 # Given the parsed JSON body (None if it is not JSON) and the raw bytes: an answer, or None to hand on.
 Deviation = Callable[[Any, bytes], "Response | None"]
@@ -71,9 +72,9 @@ def endpoint_with() -> Iterator[Callable[[Deviation], ReferenceEndpoint]]:
 
 
 def failing_rules(ep: ReferenceEndpoint, tmp_path: Path) -> list[str]:
-    config = runner.RunConfig(endpoint=ep.url, region=ep.region, volume_arn=ep.volume_arn,
+    config = RunConfig(endpoint=ep.url, region=ep.region, volume_arn=ep.volume_arn,
                               credentials=ep.credentials, profile="quick", report_dir=tmp_path)
-    return runner.run_suite(config).failing_rules()
+    return run_suite(config).failing_rules()
 
 
 def tags_of(params: Any) -> list[Any]:

@@ -20,8 +20,13 @@ from wire import LoopbackServer, http_answer, read_request
 from conformance.cli import main as cli
 from conformance.protocol.credentials import Credentials
 from conformance.reports.reporting import BODY_LIMIT, FRAGMENT_MIN, Redactor
-from conformance.suite import runner, transport
+from conformance.suite import pool, safety, transport
+from conformance.suite.cases.arns import missing_volume_arn
+from conformance.suite.config import RunConfig
+from conformance.suite.engine import Session, generate
 from conformance.suite.model import Case
+from conformance.suite.safety import LIVE_MAX_SNAPSHOTS
+from conformance.suite.target import Target
 
 VOLUME = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
 SECRET = "BADINPUTsecret0123456789abcdefghijklmnopq"
@@ -197,19 +202,19 @@ def test_ctrl_c_with_requests_in_flight_cuts_them_instead_of_waiting_out_their_t
         tmp_path: Path) -> None:
     answered = iter(range(10**6))
     with scripted(lambda h, b: error_answer(h, b) if next(answered) < 2 else None) as server:
-        target = runner.Target(server.url, "us-east-2", Credentials("AKIDX", SECRET), False)
-        pool = runner.TransportPool(target, timeout=120)
-        cases = runner.generate(VOLUME, "us-east-2", "quick", 0, runner.missing_volume_arn(VOLUME))
+        target = Target(server.url, "us-east-2", Credentials("AKIDX", SECRET), False)
+        cases = generate(VOLUME, "us-east-2", "quick", 0, missing_volume_arn(VOLUME))
 
         def interrupt(_exchange: Any) -> None:
             raise KeyboardInterrupt
 
-        run = runner.Execution(runner.Scoreboard(), None, interrupt)
+        session = Session(RunConfig(timeout=120), target, on_exchange=interrupt, first_contact=False)
+        pool = session.pool
         box: list[BaseException] = []
 
         def go() -> None:
             try:
-                runner.execute(cases[:12], pool, run, workers=4)
+                session.send(cases[:12], workers=4)
             except BaseException as exc:  # noqa: BLE001 - the interrupt is what is expected
                 box.append(exc)
 
@@ -232,14 +237,14 @@ def test_on_a_live_endpoint_the_default_cap_of_5_counts_every_resend_of_a_creati
         return attempt(self, case)
 
     monkeypatch.setattr(transport.Transport, "_attempt", counted)
-    monkeypatch.setattr(runner, "is_loopback_host", lambda _host: False)   # judged live
-    monkeypatch.setattr(runner, "retry_policy", lambda live: {"throttle_base_s": 0.001,
+    monkeypatch.setattr(safety, "is_loopback_host", lambda _host: False)   # judged live
+    monkeypatch.setattr(pool, "retry_policy", lambda live: {"throttle_base_s": 0.001,
                                                                "retry_creating_on_stale": not live})
     throttled = http_answer(429, b'{"__type":"ThrottlingException","message":"slow down"}')
     with scripted(lambda _h, _b: throttled) as server:
         code, _, _ = main(capsys, *run_args(server.url, tmp_path, "--allow-live"))
     assert code in (1, 2)
-    assert 0 < len(creating_attempts) <= runner.LIVE_MAX_SNAPSHOTS, creating_attempts
+    assert 0 < len(creating_attempts) <= LIVE_MAX_SNAPSHOTS, creating_attempts
 
 
 def _echo(head: bytes, body: bytes) -> bytes:

@@ -4,7 +4,7 @@ This is the proof that each check catches what it claims: one run of the suite p
 conformance.endpoint.faults, against the embedded reference endpoint with that single fault injected.
 A fault of WARNING_FAULTS breaks only a SHOULD rule: the run passes (exit 0) and that rule,
 and no other, is a warning.  The quick profile keeps each run well under a second; its cases
-are generated once per process and shared by the runs (runner.generate is cached).
+are generated once per process and shared by the runs (conformance.suite.engine.generate is cached).
 """
 
 from __future__ import annotations

@@ -19,12 +19,17 @@ import pytest
 from wire import captured_signatures
 
 from conformance.cli import main as cli
-from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.cli.run import finish
+from conformance.embedded import run_suite
+from conformance.endpoint import ReferenceEndpoint
 from conformance.protocol.credentials import Credentials
 from conformance.reports import reporting
-from conformance.suite import checks, runner
+from conformance.suite import checks
+from conformance.suite.config import RunConfig
 from conformance.suite.model import Case, Exchange, Response, SentRequest
+from conformance.suite.results import RunResult
 from conformance.suite.rules import RULES
+from conformance.suite.target import ENV_KEYS
 
 KEY = "AKIDREPLAYTEST"
 SECRET = "REPLAYsecretW4distinctive/Key+0123456789abcd"
@@ -39,8 +44,8 @@ FAULT_RULES = {
 
 
 def record(directory: Path, *faults: str, endpoint: str | None = None) -> dict[str, Any]:
-    config = runner.RunConfig(profile="quick", faults=faults, endpoint=endpoint, report_dir=directory)
-    code = runner.finish(config, runner.run_suite(config), io.StringIO())
+    config = RunConfig(profile="quick", faults=faults, endpoint=endpoint, report_dir=directory)
+    code = finish(config, run_suite(config), io.StringIO())
     assert code == 1
     report: dict[str, Any] = json.loads((directory / "report.json").read_text("utf-8"))
     return report
@@ -177,7 +182,7 @@ def test_a_live_endpoint_without_allow_live_is_refused_before_anything_is_sent(
 def test_an_external_endpoint_without_credentials_is_a_usage_error(
         recorded: dict[str, tuple[Path, dict[str, Any]]], monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    for key in runner.ENV_KEYS:
+    for key in ENV_KEYS:
         monkeypatch.delenv(key, raising=False)
     directory, report = recorded["description-max-off-by-one"]
     case_id = failure_of(report, FAULT_RULES["description-max-off-by-one"])["case_id"]
@@ -198,7 +203,7 @@ def test_an_endpoint_that_does_not_answer_is_a_usage_error(
 
 # --- the command recorded in a report ------------------------------------------------------------------
 
-def hand_built(endpoint_url: str, embedded: bool) -> runner.RunResult:
+def hand_built(endpoint_url: str, embedded: bool) -> RunResult:
     rule = "validation.SnapshotDescription.maxLength"
     volume = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
     case = Case(rule, "SnapshotDescription/maxLength+1",
@@ -208,7 +213,7 @@ def hand_built(endpoint_url: str, embedded: bool) -> runner.RunResult:
     exchange = Exchange(case, SentRequest("POST", endpoint_url, {}, b"{}"), Response(200, {}, answer))
     board = checks.Scoreboard()
     board.record(exchange)
-    return runner.RunResult(endpoint=endpoint_url, embedded=embedded, faults=(), region="us-east-2",
+    return RunResult(endpoint=endpoint_url, embedded=embedded, faults=(), region="us-east-2",
                             volume_arn=volume, profile="quick", seed=0, workers=1,
                             started_at=datetime(2024, 1, 2, tzinfo=UTC), duration_s=1.0, cases_generated=1,
                             requests_sent=1, scoreboard=board, exchanges=[exchange], exit_code=1)

@@ -20,10 +20,14 @@ from typing import Any
 import pytest
 from wire import captured_signatures
 
+from conformance.cli.run import finish
+from conformance.embedded import run_suite
 from conformance.protocol.credentials import Credentials
 from conformance.reports import reporting
-from conformance.suite import checks, runner
+from conformance.suite import checks
+from conformance.suite.config import RunConfig
 from conformance.suite.model import Case, Exchange, Response, SentRequest
+from conformance.suite.results import RunResult
 from conformance.suite.rules import AREAS, RULES
 
 SECRET = "HTMLsecretQ7distinctive/KEY+forTheReportPage000"
@@ -44,12 +48,12 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 def two_fault_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The run, its report directory, and every signature that went on the wire."""
     directory = tmp_path_factory.mktemp("html") / "run"
-    config = runner.RunConfig(profile="quick", faults=FAULTS, report_dir=directory,
+    config = RunConfig(profile="quick", faults=FAULTS, report_dir=directory,
                               credentials=Credentials("AKIDHTMLPAGETEST", SECRET))
     with captured_signatures() as signatures:
-        result = runner.run_suite(config)
+        result = run_suite(config)
     out = io.StringIO()
-    code = runner.finish(config, result, out)
+    code = finish(config, result, out)
     return {"dir": directory, "code": code, "out": out.getvalue(), "signatures": signatures,
             "report": json.loads((directory / "report.json").read_text("utf-8"))}
 
@@ -205,7 +209,7 @@ def test_run_prints_the_html_report_path_last(two_fault_run: dict[str, Any]) -> 
     assert last == f"html report: {two_fault_run['dir'] / 'report.html'}"
 
 
-def hostile_result(body: bytes) -> runner.RunResult:
+def hostile_result(body: bytes) -> RunResult:
     rule = "validation.SnapshotDescription.maxLength"
     case = Case(rule, "SnapshotDescription/maxLength+1",
                 {"VolumeARN": VOLUME, "SnapshotDescription": "<b>bold</b>" + "x" * 250},
@@ -216,7 +220,7 @@ def hostile_result(body: bytes) -> runner.RunResult:
     exchange = Exchange(case, sent, Response(200, {"x-evil": "<script>alert(2)</script>"}, body))
     board.record(exchange)
     from datetime import UTC, datetime
-    return runner.RunResult(endpoint="http://127.0.0.1:9/", embedded=False, faults=(), region="us-east-2",
+    return RunResult(endpoint="http://127.0.0.1:9/", embedded=False, faults=(), region="us-east-2",
                             volume_arn=VOLUME, profile="quick", seed=0, workers=1,
                             started_at=datetime(2024, 1, 2, tzinfo=UTC), duration_s=0.5, cases_generated=1,
                             requests_sent=1, scoreboard=board, exchanges=[exchange], exit_code=1)
@@ -248,7 +252,7 @@ def test_a_secret_with_markup_characters_echoed_by_the_endpoint_is_scrubbed_from
 
 
 def test_a_passing_run_says_so_and_lists_no_failing_rule(tmp_path: Path) -> None:
-    result = runner.run_suite(runner.RunConfig(profile="quick", report_dir=tmp_path))
+    result = run_suite(RunConfig(profile="quick", report_dir=tmp_path))
     paths = reporting.write_reports(result, tmp_path, reporting.Redactor())
     text = parse(paths["html"].read_text("utf-8")).text
     assert text.startswith("PASS CreateSnapshot conformance of")

@@ -17,11 +17,14 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from conformance.embedded import run_suite
 from conformance.reports import reporting
-from conformance.suite import checks, runner
+from conformance.suite import checks
+from conformance.suite.cases import generate_cases
+from conformance.suite.cases.profiles import PROFILES
+from conformance.suite.config import RunConfig
 from conformance.suite.model import SIGNING_MODES
 from conformance.suite.rules import AREAS, RULES, SEVERITIES
-from conformance.suite.strategies import generate_cases
 
 FAULTS = ("description-max-off-by-one", "snapshot-id-repeated")
 
@@ -30,7 +33,7 @@ FAULTS = ("description-max-off-by-one", "snapshot-id-repeated")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A failing run's report.json (a case failure with evidence and a run-level failure)."""
     directory = tmp_path_factory.mktemp("schema")
-    result = runner.run_suite(runner.RunConfig(profile="quick", faults=FAULTS))
+    result = run_suite(RunConfig(profile="quick", faults=FAULTS))
     paths = reporting.write_reports(result, directory, reporting.Redactor())
     loaded: dict[str, Any] = json.loads(paths["json"].read_text("utf-8"))
     return loaded
@@ -54,7 +57,7 @@ def test_the_schema_enums_are_the_codes(report: dict[str, Any]) -> None:
     assert defs["rule"]["properties"]["severity"]["enum"] == list(SEVERITIES)
     assert defs["case"]["properties"]["signing"]["enum"] == list(SIGNING_MODES)
     assert set(reporting.report_schema()["properties"]["summary"]["required"]) == {*checks.STATUSES, "known"}
-    assert reporting.report_schema()["properties"]["profile"]["enum"] == list(runner.PROFILES)
+    assert reporting.report_schema()["properties"]["profile"]["enum"] == list(PROFILES)
 
 
 def _first_failure(r: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +106,7 @@ def test_every_report_written_in_this_session_is_validated_as_it_is_written(
         return built
 
     monkeypatch.setattr(reporting, "build_report", broken)
-    result = runner.run_suite(runner.RunConfig(profile="quick", max_snapshots=0))
+    result = run_suite(RunConfig(profile="quick", max_snapshots=0))
     with pytest.raises(reporting.ReportSchemaError, match="verdict"):
         reporting.write_reports(result, tmp_path, reporting.Redactor())
 
@@ -117,8 +120,8 @@ def test_a_report_of_every_rule_status_and_a_baseline_is_valid(tmp_path: Path) -
         *({"rule": rule, "signature": signature} for signature in sorted(signatures)),
         {"rule": "validation.Tag.Key.maxLength", "signature": "no-such-signature"}]}))
     faults = ("description-max-off-by-one", "tag-key-max-off-by-one")
-    config = runner.RunConfig(profile="quick", faults=faults, baseline=baseline)
-    result = runner.run_suite(config)
+    config = RunConfig(profile="quick", faults=faults, baseline=baseline)
+    result = run_suite(config)
     built = json.loads(reporting.write_reports(result, tmp_path / "run", reporting.Redactor())["json"]
                        .read_text("utf-8"))
     assert built["baseline"]["unseen"] and (built["summary"]["known"], built["summary"]["fail"]) == (1, 1)

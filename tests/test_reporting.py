@@ -11,8 +11,8 @@ from typing import Any
 from conformance.reports import reporting
 from conformance.suite import checks
 from conformance.suite.model import Case, Exchange, Outcome, Response, SentRequest
+from conformance.suite.results import RunResult
 from conformance.suite.rules import RULES
-from conformance.suite.runner import RunResult
 
 VOLUME = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
 SECRET = "Zq9SECRETxKEYforREPORTStest0000000000000"

@@ -13,11 +13,17 @@ import pytest
 from wire import captured_signatures
 
 from conformance.cli import main as cli
-from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.cli.progress import Progress
+from conformance.embedded import run_suite
+from conformance.endpoint import ReferenceEndpoint
 from conformance.errors import UsageError
 from conformance.protocol.credentials import Credentials
-from conformance.suite import runner
+from conformance.suite import engine
+from conformance.suite.config import RunConfig
 from conformance.suite.model import Exchange
+from conformance.suite.results import RunResult
+from conformance.suite.safety import is_loopback_host
+from conformance.suite.target import ENV_KEYS, region_for
 
 SECRET = "SGWsecretZZ9distinctive/Key+Value0123456789"
 TOKEN = "SGWsessionTOKENdistinctive0123456789abcdefABCDEF"
@@ -65,17 +71,17 @@ def test_the_clean_reference_endpoint_passes_the_ci_profile(tmp_path: Path,
 
 
 def test_two_workers_send_the_same_requests_and_reach_the_same_verdict() -> None:
-    one = runner.run_suite(runner.RunConfig(profile="quick", seed=5))
-    two = runner.run_suite(runner.RunConfig(profile="quick", seed=5, workers=2))
+    one = run_suite(RunConfig(profile="quick", seed=5))
+    two = run_suite(RunConfig(profile="quick", seed=5, workers=2))
     assert (one.exit_code, two.exit_code) == (0, 0)
     assert wire_view(one.exchanges) == wire_view(two.exchanges)
 
 
 # --- determinism ----------------------------------------------------------------------------------
 
-def fresh_run(**kw: Any) -> runner.RunResult:
-    runner._generate.cache_clear()   # generate the cases again, not from the per-process cache
-    return runner.run_suite(runner.RunConfig(**kw))
+def fresh_run(**kw: Any) -> RunResult:
+    engine._generate.cache_clear()   # generate the cases again, not from the per-process cache
+    return run_suite(RunConfig(**kw))
 
 
 def test_the_same_seed_and_profile_send_the_same_requests() -> None:
@@ -90,8 +96,9 @@ def test_another_seed_sends_other_requests() -> None:
 
 WIRE_DIGEST = """
 import hashlib
-from conformance.suite import runner
-result = runner.run_suite(runner.RunConfig(profile="quick", seed=4))
+from conformance.embedded import run_suite
+from conformance.suite.config import RunConfig
+result = run_suite(RunConfig(profile="quick", seed=4))
 digest = hashlib.sha256()
 for e in sorted(result.exchanges, key=lambda e: e.case.id):
     headers = sorted((k.lower(), v) for k, v in e.request.headers.items()
@@ -138,7 +145,7 @@ def test_an_external_endpoint_is_tested_with_credentials_from_the_environment_an
 def test_an_external_endpoint_without_credentials_is_a_usage_error(
         endpoint: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
-    for key in runner.ENV_KEYS:
+    for key in ENV_KEYS:
         monkeypatch.delenv(key, raising=False)
     code, _, err = run_cli(capsys, "--endpoint", endpoint.url, "--report-dir", str(tmp_path))
     assert code == 2 and "AWS_SECRET_ACCESS_KEY" in err
@@ -160,7 +167,7 @@ def test_a_distinctive_secret_appears_in_no_report_file_and_nowhere_on_the_termi
 # --- options and safety ------------------------------------------------------------------------------
 
 def test_max_snapshots_zero_sends_no_case_that_could_create_a_snapshot(tmp_path: Path) -> None:
-    result = runner.run_suite(runner.RunConfig(profile="quick", max_snapshots=0))
+    result = run_suite(RunConfig(profile="quick", max_snapshots=0))
     assert not any(e.case.creates for e in result.exchanges)
     assert result.scoreboard.skipped["over --max-snapshots"] > 0
     assert result.exit_code == 0
@@ -168,7 +175,7 @@ def test_max_snapshots_zero_sends_no_case_that_could_create_a_snapshot(tmp_path:
 
 def test_a_fault_on_an_external_endpoint_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="embedded"):
-        runner.run_suite(runner.RunConfig(endpoint="http://127.0.0.1:1/", faults=("bad-json-500",)))
+        run_suite(RunConfig(endpoint="http://127.0.0.1:1/", faults=("bad-json-500",)))
 
 
 def test_an_unknown_fault_is_a_usage_error_naming_the_valid_ones(capsys: pytest.CaptureFixture[str]) -> None:
@@ -182,7 +189,7 @@ def test_an_unknown_fault_is_a_usage_error_naming_the_valid_ones(capsys: pytest.
     ("0.0.0.0", False),
 ])
 def test_loopback_is_judged_from_the_host_text_alone(host: str, loopback: bool) -> None:
-    assert runner.is_loopback_host(host) is loopback
+    assert is_loopback_host(host) is loopback
 
 
 @pytest.mark.parametrize("host,region", [
@@ -199,7 +206,7 @@ def test_the_region_is_read_from_the_endpoint_host_name_of_every_partition(
         host: str, region: str, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
         monkeypatch.delenv(name, raising=False)
-    assert runner.region_for(f"https://{host}/", None) == region
+    assert region_for(f"https://{host}/", None) == region
 
 
 def test_the_default_report_dir_is_under_reports_and_latest_points_at_it(
@@ -247,8 +254,8 @@ class FakeTerminal(io.StringIO):
 @pytest.mark.parametrize("tty", [True, False])
 def test_the_progress_bar_is_drawn_on_a_terminal_only(tty: bool) -> None:
     stream = FakeTerminal(tty)
-    bar = runner.Progress(4, stream)
-    bar.update(4, lambda: 1)
+    bar = Progress(stream)
+    bar(4, 4, 1)
     bar.close()
-    assert ("[" + "#" * runner.Progress.WIDTH + "] 4/4 requests, 1 failing rules" in stream.getvalue()) is tty
+    assert ("[" + "#" * Progress.WIDTH + "] 4/4 requests, 1 failing rules" in stream.getvalue()) is tty
     assert (stream.getvalue() == "") is not tty

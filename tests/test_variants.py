@@ -32,11 +32,14 @@ import requests
 
 from conformance.cli import main as cli
 from conformance.cli import replay
-from conformance.endpoint.emulator import ReferenceEndpoint
-from conformance.endpoint.faults import EUSC_VOLUME_ARN_PATTERN, FAULTS, VARIANTS, VariantSet
+from conformance.embedded import run_suite
+from conformance.endpoint import ReferenceEndpoint
+from conformance.endpoint.faults import FAULTS
+from conformance.endpoint.variants import EUSC_VOLUME_ARN_PATTERN, VARIANTS, VariantSet
 from conformance.errors import UsageError
 from conformance.protocol import envelope
-from conformance.suite import runner
+from conformance.suite.config import RunConfig
+from conformance.suite.results import RunResult
 from conformance.suite.rules import RULES, alternative_patterns
 
 Post = Any            # the post_to fixture
@@ -276,9 +279,9 @@ def test_the_suite_passes_every_combinable_variant_behind_an_external_url_found_
         pick: int) -> None:
     names = combinable(pick)
     with ReferenceEndpoint(variants=names) as endpoint:
-        config = runner.RunConfig(endpoint=endpoint.url, region=endpoint.region,
+        config = RunConfig(endpoint=endpoint.url, region=endpoint.region,
                                   credentials=endpoint.credentials, profile=PROFILE)
-        result = runner.run_suite(config)
+        result = run_suite(config)
     assert result.volume_arn == endpoint.volume_arn        # discovered through ListVolumes
     assert (result.exit_code, result.failing_rules()) == (0, [])
     warned_rules = {r.rule.id for r in result.scoreboard.results() if r.status == "warn"}
@@ -302,8 +305,8 @@ HTTP_FAULTS = ("description-max-off-by-one", "error-without-type", "error-type-h
                "target-missing-accepted", "astral-connection-drop")
 
 
-def fault_run(fault: str, variants: tuple[str, ...]) -> runner.RunResult:
-    return runner.run_suite(runner.RunConfig(profile=PROFILE, faults=(fault,), variants=variants))
+def fault_run(fault: str, variants: tuple[str, ...]) -> RunResult:
+    return run_suite(RunConfig(profile=PROFILE, faults=(fault,), variants=variants))
 
 
 def test_the_style_variants_can_be_combined() -> None:
@@ -368,7 +371,7 @@ def test_a_partition_variant_chooses_its_region_unless_one_is_given() -> None:
 
 
 def test_a_replay_of_an_embedded_run_starts_an_endpoint_with_the_reports_variants() -> None:
-    args = argparse.Namespace(region=None, endpoint=None, allow_live=False, timeout=5.0)
+    args = argparse.Namespace(region=None, endpoint=None, allow_live=False, timeout=5.0, max_snapshots=None)
     report = {"embedded": True, "region": "us-east-2", "faults": [], "variants": ["auth-403"]}
     config = replay.target_config(report, args)
     assert config.variants == ("auth-403",) and config.endpoint is None

@@ -18,8 +18,8 @@ from conformance.errors import UsageError
 
 # subcommand -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("conformance.suite.runner", "run the conformance suite against an endpoint"),
-    "serve": ("conformance.endpoint.emulator", "serve the reference CreateSnapshot endpoint"),
+    "run": ("conformance.cli.run", "run the conformance suite against an endpoint"),
+    "serve": ("conformance.cli.serve", "serve the reference CreateSnapshot endpoint"),
     "schemas": ("conformance.cli.schemas", "check, compare or export the JSON Schemas"),
     "replay": ("conformance.cli.replay", "re-send one recorded case from a report"),
 }

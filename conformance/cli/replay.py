@@ -2,9 +2,10 @@
 
 A curl line is useless for a SigV4 request (its signature expires within minutes), so replay
 rebuilds the case from the case spec that report.json keeps for every failure
-(:func:`conformance.reporting.case_from_spec`), signs it afresh with the current time, sends
-it with the :class:`~conformance.transport.Transport` and judges the new answer with the same
-checks as a run (:class:`~conformance.checks.Scoreboard`).
+(:func:`conformance.reports.reporting.case_from_spec`), signs it afresh with the current time,
+and sends it through the same engine as a run (:class:`conformance.suite.engine.Session`: the
+same retries and the same snapshot cap, ``--max-snapshots``, 5 by default on a live endpoint),
+then judges the new answer with the same checks.
 
 Where it is sent:
 
@@ -30,11 +31,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from conformance import embedded
+from conformance.cli.run import secrets_of
 from conformance.errors import UsageError
 from conformance.reports import reporting
-from conformance.suite import runner
 from conformance.suite.checks import RUN_CHECKS, Scoreboard
+from conformance.suite.config import DEFAULT_TIMEOUT_S, RunConfig, check_snapshot_cap, check_timeout
+from conformance.suite.engine import Session, one_line
 from conformance.suite.model import Case, Exchange
+from conformance.suite.safety import LIVE_MAX_SNAPSHOTS
+from conformance.suite.target import Target
 
 SHOWN_BODY = 2000          # characters of a body printed
 SHOWN_IDS = 8              # valid case ids listed when the one given is unknown
@@ -120,19 +126,18 @@ def find_recorded(report: dict[str, Any], case_id: str, where: Path) -> Recorded
 
 # --- sending -----------------------------------------------------------------------------------
 
-def target_config(report: dict[str, Any], args: argparse.Namespace) -> runner.RunConfig:
+def target_config(report: dict[str, Any], args: argparse.Namespace) -> RunConfig:
     """Where to send: --endpoint, else the report's endpoint (a new embedded one for an embedded run)."""
-    region = args.region or report.get("region")
+    common = {"region": args.region or report.get("region"), "timeout": args.timeout,
+              "max_snapshots": args.max_snapshots}
     if args.endpoint:
-        return runner.RunConfig(endpoint=args.endpoint, region=region, allow_live=args.allow_live,
-                                timeout=args.timeout)
+        return RunConfig(endpoint=args.endpoint, allow_live=args.allow_live, **common)
     if report.get("embedded"):
-        return runner.RunConfig(region=region, faults=tuple(report.get("faults") or ()),
-                                variants=tuple(report.get("variants") or ()), timeout=args.timeout)
+        return RunConfig(faults=tuple(report.get("faults") or ()),
+                         variants=tuple(report.get("variants") or ()), **common)
     if not report.get("endpoint"):
         raise UsageError("the report records no endpoint: pass --endpoint URL")
-    return runner.RunConfig(endpoint=report["endpoint"], region=region, allow_live=args.allow_live,
-                            timeout=args.timeout)
+    return RunConfig(endpoint=report["endpoint"], allow_live=args.allow_live, **common)
 
 
 def copies(recorded: Recorded) -> list[Case]:
@@ -143,13 +148,16 @@ def copies(recorded: Recorded) -> list[Case]:
     return [case]
 
 
-def send(config: runner.RunConfig, cases: list[Case]) -> tuple[runner.Target, list[Exchange]]:
-    from conformance.suite.transport import Transport
-    with runner.open_target(config) as target:
-        with Transport(target.url, target.region, target.credentials, timeout=config.timeout,
-                       max_response_bytes=runner.MAX_RESPONSE_BYTES,
-                       **runner.retry_policy(target.live)) as transport:
-            return target, [transport.send(case) for case in cases]
+def send(config: RunConfig, recorded: Recorded) -> tuple[Target, Session]:
+    """The recorded case through the engine, as a run sends it (same budget, retries and checks)."""
+    answer_expected = all(f["rule"] != ANSWERED for f in recorded.failures)
+    with embedded.open_target(config) as target:
+        session = Session(config, target, first_contact=answer_expected)
+        try:
+            session.send(copies(recorded))
+        finally:
+            session.close()
+    return target, session
 
 
 # --- judging and showing ---------------------------------------------------------------------------
@@ -165,12 +173,8 @@ class Verdict:
         return 1 if self.failing or self.also else 0
 
 
-def judge(recorded: Recorded, exchanges: list[Exchange]) -> Verdict:
-    """The same checks as a run, over the new exchange(s)."""
-    board = Scoreboard()
-    for exchange in exchanges:
-        board.record(exchange)
-
+def judge(recorded: Recorded, board: Scoreboard) -> Verdict:
+    """The recorded rules, and every other MUST rule, on the board of the new exchange(s)."""
     def reason(rule_id: str) -> str:
         tally = board.tallies[rule_id]
         return tally.failures[0].reason if tally.failures else "failed"
@@ -200,18 +204,18 @@ def describe_exchange(exchange: Exchange) -> list[str]:
     return lines
 
 
-def where_sent(target: runner.Target) -> str:
+def where_sent(target: Target) -> str:
     text = f"{target.url} (region {target.region}"
     if target.embedded is not None:
-        faults = sorted(target.embedded.faults.names)
-        variants = sorted(target.embedded.variants.names)
+        faults = sorted(target.embedded.faults)
+        variants = sorted(target.embedded.variants)
         text += ", a new embedded reference endpoint"
         text += f" with faults {', '.join(faults)}" if faults else ""
         text += f" with variants {', '.join(variants)}" if variants else ""
     return text + ")"
 
 
-def show(out: TextIO, recorded: Recorded, target: runner.Target, where: Path,
+def show(out: TextIO, recorded: Recorded, target: Target, where: Path,
          exchanges: list[Exchange], verdict: Verdict) -> None:
     case = recorded.case
     lines = [f"replaying case {case.id} [{case.signature}] of {report_path(where)}",
@@ -239,26 +243,32 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", metavar="R", help="signing region (default: the report's)")
     parser.add_argument("--allow-live", action="store_true",
                         help="allow an endpoint that is not loopback (the case may create a snapshot)")
-    parser.add_argument("--timeout", type=float, default=runner.DEFAULT_TIMEOUT_S, metavar="S",
-                        help=f"per-request timeout in seconds (default: {runner.DEFAULT_TIMEOUT_S:g})")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
+                        help=f"per-request timeout in seconds (default: {DEFAULT_TIMEOUT_S:g})")
+    parser.add_argument("--max-snapshots", type=int, metavar="N",
+                        help=f"cap on snapshot-creating requests, re-sends included (default: unlimited "
+                             f"on loopback, {LIVE_MAX_SNAPSHOTS} on live)")
 
 
 def command(args: argparse.Namespace) -> int:
-    runner.check_timeout(args.timeout)
+    check_timeout(args.timeout)
+    check_snapshot_cap(args.max_snapshots)
     report = load_report(args.report_dir)
     recorded = find_recorded(report, args.case_id, args.report_dir)
     config = target_config(report, args)
-    redact = reporting.Redactor.for_secrets(runner.secrets_of())
+    redact = reporting.Redactor.for_secrets(secrets_of())
     try:
-        target, exchanges = send(config, copies(recorded))
+        target, session = send(config, recorded)
     except UsageError as exc:
         raise UsageError(redact(str(exc))) from None
-    redact = reporting.Redactor.for_secrets(runner.secrets_of(target.credentials))
+    redact = reporting.Redactor.for_secrets(secrets_of(target.credentials))
+    exchanges = session.exchanges
+    if not exchanges:
+        raise UsageError(f"case {recorded.case.id} was not sent: over --max-snapshots")
     unanswered = next((e for e in exchanges if e.response is None), None)
     if unanswered is not None and all(f["rule"] != ANSWERED for f in recorded.failures):
-        why = runner.one_line(unanswered.error or "no answer")
-        raise UsageError(redact(f"cannot reach {target.url}: {why}"))
-    verdict = judge(recorded, exchanges)
+        raise UsageError(redact(f"cannot reach {target.url}: {one_line(unanswered.error or 'no answer')}"))
+    verdict = judge(recorded, session.board)
     buffer = io.StringIO()
     show(buffer, recorded, target, args.report_dir, exchanges, verdict)
     sys.stdout.write(redact(buffer.getvalue()))
