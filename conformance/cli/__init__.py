@@ -1,1 +1,1 @@
-"""cli"""
+"""The ``sgw-conformance`` command: one module per subcommand, the terminal table and progress."""
