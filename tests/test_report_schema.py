@@ -1,7 +1,7 @@
 """schemas/report.schema.json describes report.json exactly: real reports pass, broken ones do not.
 
 Every report.json written anywhere in the test session is also validated as it is written:
-tests/conftest.py sets SGW_CONFORMANCE_CHECK_REPORTS=1, and conformance.reporting.write_reports
+tests/conftest.py sets SGW_CONFORMANCE_CHECK_REPORTS=1, and conformance.reports.writer.write_reports
 then raises ReportSchemaError for a report that breaks the schema.
 """
 
@@ -18,12 +18,12 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conformance.embedded import run_suite
-from conformance.reports import reporting
+from conformance.reports import report_json, writer
 from conformance.suite import checks
 from conformance.suite.cases import generate_cases
 from conformance.suite.cases.profiles import PROFILES
 from conformance.suite.config import RunConfig
-from conformance.suite.model import SIGNING_MODES
+from conformance.suite.signing import SIGNING_MODES
 from conformance.suite.rules import AREAS, RULES, SEVERITIES
 
 FAULTS = ("description-max-off-by-one", "snapshot-id-repeated")
@@ -34,30 +34,31 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A failing run's report.json (a case failure with evidence and a run-level failure)."""
     directory = tmp_path_factory.mktemp("schema")
     result = run_suite(RunConfig(profile="quick", faults=FAULTS))
-    paths = reporting.write_reports(result, directory, reporting.Redactor())
+    paths = writer.write_reports(result, directory)
     loaded: dict[str, Any] = json.loads(paths["json"].read_text("utf-8"))
     return loaded
 
 
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
-    schema = reporting.report_schema()
+    schema = report_json.report_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     Draft202012Validator.check_schema(schema)
 
 
 def test_the_report_of_a_failing_run_is_valid(report: dict[str, Any]) -> None:
     assert report["verdict"] == "fail" and len(report["failing_rules"]) == 2
-    assert reporting.report_errors(report) == []
+    assert report_json.report_errors(report) == []
 
 
 def test_the_schema_enums_are_the_codes(report: dict[str, Any]) -> None:
-    defs = reporting.report_schema()["$defs"]
+    defs = report_json.report_schema()["$defs"]
     assert set(defs["status"]["enum"]) == {*checks.STATUSES, "known"}
     assert defs["rule"]["properties"]["area"]["enum"] == list(AREAS)
     assert defs["rule"]["properties"]["severity"]["enum"] == list(SEVERITIES)
     assert defs["case"]["properties"]["signing"]["enum"] == list(SIGNING_MODES)
-    assert set(reporting.report_schema()["properties"]["summary"]["required"]) == {*checks.STATUSES, "known"}
-    assert reporting.report_schema()["properties"]["profile"]["enum"] == list(PROFILES)
+    summary = report_json.report_schema()["properties"]["summary"]
+    assert set(summary["required"]) == {*checks.STATUSES, "known"}
+    assert report_json.report_schema()["properties"]["profile"]["enum"] == list(PROFILES)
 
 
 def _first_failure(r: dict[str, Any]) -> dict[str, Any]:
@@ -92,23 +93,23 @@ BREAKAGES: dict[str, Callable[[dict[str, Any]], None]] = {
 def test_the_schema_rejects_a_broken_report(report: dict[str, Any], breakage: str) -> None:
     broken = copy.deepcopy(report)
     BREAKAGES[breakage](broken)
-    assert reporting.report_errors(broken), breakage
+    assert report_json.report_errors(broken), breakage
 
 
 def test_every_report_written_in_this_session_is_validated_as_it_is_written(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert os.environ.get(reporting.CHECK_ENV) == "1"      # set by tests/conftest.py for the session
-    real = reporting.build_report
+    assert os.environ.get(report_json.CHECK_ENV) == "1"      # set by tests/conftest.py for the session
+    real = report_json.build_report
 
     def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
         built = real(*args, **kwargs)
         built["verdict"] = "maybe"
         return built
 
-    monkeypatch.setattr(reporting, "build_report", broken)
+    monkeypatch.setattr(writer, "build_report", broken)
     result = run_suite(RunConfig(profile="quick", max_snapshots=0))
-    with pytest.raises(reporting.ReportSchemaError, match="verdict"):
-        reporting.write_reports(result, tmp_path, reporting.Redactor())
+    with pytest.raises(report_json.ReportSchemaError, match="verdict"):
+        writer.write_reports(result, tmp_path)
 
 
 def test_a_report_of_every_rule_status_and_a_baseline_is_valid(tmp_path: Path) -> None:
@@ -122,14 +123,14 @@ def test_a_report_of_every_rule_status_and_a_baseline_is_valid(tmp_path: Path) -
     faults = ("description-max-off-by-one", "tag-key-max-off-by-one")
     config = RunConfig(profile="quick", faults=faults, baseline=baseline)
     result = run_suite(config)
-    built = json.loads(reporting.write_reports(result, tmp_path / "run", reporting.Redactor())["json"]
+    built = json.loads(writer.write_reports(result, tmp_path / "run")["json"]
                        .read_text("utf-8"))
     assert built["baseline"]["unseen"] and (built["summary"]["known"], built["summary"]["fail"]) == (1, 1)
     assert {f.get("baseline") for r in built["rules"] for f in r["failures"]} >= {"known", "new"}
-    assert reporting.report_errors(built) == []
+    assert report_json.report_errors(built) == []
 
 
 def test_the_schema_knows_every_rule_of_the_registry_by_its_id_shape() -> None:
     import re
-    pattern = reporting.report_schema()["$defs"]["rule"]["properties"]["id"]["pattern"]
+    pattern = report_json.report_schema()["$defs"]["rule"]["properties"]["id"]["pattern"]
     assert all(re.search(pattern, rule_id) for rule_id in RULES)

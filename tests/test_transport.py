@@ -22,10 +22,9 @@ from conformance.protocol import envelope, sigv4
 from conformance.protocol.credentials import Credentials
 from conformance.protocol.envelope import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE
 from conformance.protocol.redaction import MARKER
-from conformance.suite.model import SIGNING_MODES, Case
+from conformance.suite.model import Case
+from conformance.suite.signing import SIGNING_MODES, TAMPER_SENT_CONTENT_TYPE, TAMPER_SIGNED_BODY
 from conformance.suite.transport import (
-    TAMPER_SENT_CONTENT_TYPE,
-    TAMPER_SIGNED_BODY,
     DiscoveryError,
     Transport,
 )

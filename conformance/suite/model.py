@@ -12,26 +12,6 @@ from typing import Any
 
 from conformance.protocol.envelope import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE
 
-# How a case is signed.  "sigv4" is the normal, correct signature (aws-requests-auth) and
-# "sigv4-envelope" another correct one; every other mode is a deliberate defect the endpoint
-# must refuse.
-SIGNING_MODES = (
-    "sigv4",            # correct SigV4 over the body as sent
-    "sigv4-envelope",   # correct SigV4 also covering Content-Type and X-Amz-Target, as botocore signs
-    "none",             # no Authorization header at all
-    "malformed",        # an Authorization header that is not SigV4 syntax
-    "wrong-secret",     # signed with a secret that is not the access key's
-    "unknown-key",      # an access key id the endpoint does not know
-    "scope-region",     # credential scope names another region
-    "scope-service",    # credential scope names another service
-    "expired",          # X-Amz-Date (and scope date) more than 15 minutes in the past
-    "future-dated",     # X-Amz-Date (and scope date) more than 15 minutes in the future
-    "body-tampered",    # signed over one body, another body sent
-    "host-unsigned",    # SignedHeaders omits host
-    "header-tampered",  # Content-Type and X-Amz-Target signed, then another Content-Type sent
-    "scope-date",       # credential scope dated the day before X-Amz-Date (signature consistent)
-)
-
 ANY_TYPE = "*"   # Outcome.error_type: any error type, or none at all
 
 

@@ -2,11 +2,8 @@
 
 One keep-alive ``requests`` session per :class:`Transport`.  Correct requests are signed with
 aws-requests-auth over the exact bytes sent (the JSON is serialised once).  The deliberate
-signing defects of :data:`conformance.model.SIGNING_MODES` come from aws-requests-auth with
-altered arguments (wrong secret, unknown key, another region or service, a mangled header,
-another body) or from :func:`conformance.sigv4.sign` (a date 20 minutes old, ``host`` unsigned,
-Content-Type and X-Amz-Target signed and then another Content-Type sent, a scope dated the day
-before X-Amz-Date).
+signing defects are made by :class:`conformance.suite.signing.Signer`, one table row a mode
+(:data:`conformance.suite.signing.MODES`).
 A case with ``raw_body`` sends those bytes as they are, with any method, target or Content-Type.
 
 The endpoint may be hostile: redirects are not followed, at most ``max_response_bytes`` of a
@@ -39,12 +36,10 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from aws_requests_auth.aws_auth import AWSRequestsAuth
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -52,18 +47,13 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from conformance import __version__
 from conformance.errors import UsageError
-from conformance.protocol import envelope, sigv4
+from conformance.protocol import envelope
 from conformance.protocol.credentials import Credentials
-from conformance.protocol.envelope import JSON_CONTENT_TYPE, LIST_VOLUMES_TARGET, SERVICE
+from conformance.protocol.envelope import JSON_CONTENT_TYPE, LIST_VOLUMES_TARGET
 from conformance.protocol.redaction import Secrets
 from conformance.suite.model import Case, Exchange, Response, SentRequest
+from conformance.suite.signing import Signer
 
-EXPIRED_BY = timedelta(minutes=20)        # beyond both the 5- and the 15-minute windows
-TAMPER_SIGNED_BODY = b"{}"                # body-tampered: this is signed, the case's body is sent
-# header-tampered: Content-Type is signed as JSON_CONTENT_TYPE and sent as this, a value that routes
-# the same (docs/protocol.md > The request: parameters such as charset are tolerated) but signs differently.
-TAMPER_SENT_CONTENT_TYPE = f"{JSON_CONTENT_TYPE}; charset=utf-8"
-OTHER_SERVICE = "ec2"
 _READ_CHUNK = 64 * 1024
 # botocore > retries (standard mode): error codes it retries as throttling; HTTP 429 too.
 THROTTLING_TYPES = frozenset({"ThrottlingException", "Throttling", "ThrottledException",
@@ -203,135 +193,6 @@ def _shutdown(conn: Any) -> None:
         pass
 
 
-# ---------------------------------------------------------------------------------------------
-# Signing
-# ---------------------------------------------------------------------------------------------
-class _Body:
-    """What aws-requests-auth reads from a request: method, url, body."""
-
-    __slots__ = ("method", "url", "body")
-
-    def __init__(self, method: str, url: str, body: bytes) -> None:
-        self.method, self.url, self.body = method, url, body
-
-
-def _other_region(region: str) -> str:
-    return "eu-west-1" if region != "eu-west-1" else "us-west-2"
-
-
-def _other_secret(secret: str) -> str:
-    wrong = secret[::-1]
-    return wrong if wrong != secret else secret + "x"
-
-
-def _unknown_key(access_key: str) -> str:
-    candidate = "AKIDUNKNOWNSGWCONF00"
-    return candidate if candidate != access_key else "AKIDUNKNOWNSGWCONF01"
-
-
-def _drop_signed_headers(authorization: str) -> str:
-    """A SigV4 header without its SignedHeaders part: not complete SigV4 syntax."""
-    parts = [p for p in authorization.split(", ") if not p.startswith("SignedHeaders=")]
-    return ", ".join(parts)
-
-
-class _Signer:
-    """Every signing mode, with the auth objects built once."""
-
-    def __init__(self, url: str, host: str, path: str, region: str, creds: Credentials) -> None:
-        self.url, self.host, self.path, self.region, self.creds = url, host, path, region, creds
-
-        def auth(key: str, region_: str, service: str) -> AWSRequestsAuth:
-            return AWSRequestsAuth(key, creds.secret_key, host, region_, service, creds.session_token)
-
-        self._auth = {
-            "sigv4": auth(creds.access_key, region, SERVICE),
-            "unknown-key": auth(_unknown_key(creds.access_key), region, SERVICE),
-            "scope-region": auth(creds.access_key, _other_region(region), SERVICE),
-            "scope-service": auth(creds.access_key, region, OTHER_SERVICE),
-        }
-        self._wrong_secret = _other_secret(creds.secret_key)
-        # mode -> (method, body, target or None) -> the headers that sign (and may replace others)
-        self._modes: dict[str, Callable[[str, bytes, str | None], dict[str, str]]] = {
-            "sigv4": lambda m, b, t: self._lib("sigv4", m, b),
-            "none": lambda m, b, t: {},
-            "malformed": lambda m, b, t: self._malformed(m, b),
-            "wrong-secret": lambda m, b, t: self._wrong(m, b),
-            "unknown-key": lambda m, b, t: self._lib("unknown-key", m, b),
-            "scope-region": lambda m, b, t: self._lib("scope-region", m, b),
-            "scope-service": lambda m, b, t: self._lib("scope-service", m, b),
-            "expired": lambda m, b, t: self._expired(m, b),
-            "future-dated": lambda m, b, t: self._future_dated(m, b),
-            "body-tampered": lambda m, b, t: self._lib("sigv4", m, TAMPER_SIGNED_BODY),
-            "host-unsigned": lambda m, b, t: self._host_unsigned(m, b),
-            "header-tampered": self._header_tampered,
-            "sigv4-envelope": self._envelope_signed,
-            "scope-date": lambda m, b, t: self._scope_dated(m, b),
-        }
-
-    def modes(self) -> tuple[str, ...]:
-        return tuple(self._modes)
-
-    def headers(self, mode: str, method: str, body: bytes, target: str | None = None) -> dict[str, str]:
-        """The signing headers of ``mode``; ``target`` is the X-Amz-Target sent (None: none)."""
-        try:
-            sign = self._modes[mode]
-        except KeyError:
-            raise ValueError(f"unknown signing mode {mode!r}") from None
-        return sign(method, body, target)
-
-    def _lib(self, which: str, method: str, body: bytes, secret: str | None = None) -> dict[str, str]:
-        auth = self._auth[which]
-        return auth.get_aws_request_headers(_Body(method, self.url, body), auth.aws_access_key,
-                                            secret or self.creds.secret_key, self.creds.session_token)
-
-    def _malformed(self, method: str, body: bytes) -> dict[str, str]:
-        headers = self._lib("sigv4", method, body)
-        headers["Authorization"] = _drop_signed_headers(headers["Authorization"])
-        return headers
-
-    def _wrong(self, method: str, body: bytes) -> dict[str, str]:
-        return self._lib("sigv4", method, body, secret=self._wrong_secret)
-
-    def _own(self, method: str, body: bytes, when: datetime | None, signed: list[str],
-             extra: dict[str, str] | None = None) -> dict[str, str]:
-        if self.creds.session_token:
-            signed = [*signed, "x-amz-security-token"]
-        return sigv4.sign(method, self.path, self.host, body, access_key=self.creds.access_key,
-                          secret=self.creds.secret_key, region=self.region, service=SERVICE, when=when,
-                          token=self.creds.session_token, extra_headers=extra, signed=signed)
-
-    def _scope_dated(self, method: str, body: bytes) -> dict[str, str]:
-        """A sound signature whose credential scope names the day before X-Amz-Date's."""
-        now = datetime.now(UTC)
-        signed = ["host", "x-amz-date", *(["x-amz-security-token"] if self.creds.session_token else [])]
-        return sigv4.sign(method, self.path, self.host, body, access_key=self.creds.access_key,
-                          secret=self.creds.secret_key, region=self.region, service=SERVICE, when=now,
-                          token=self.creds.session_token, signed=signed,
-                          scope_date=(now - timedelta(days=1)).strftime("%Y%m%d"))
-
-    def _envelope_signed(self, method: str, body: bytes, target: str | None) -> dict[str, str]:
-        """A correct signature over Content-Type and X-Amz-Target as well (as botocore signs)."""
-        extra = {"content-type": JSON_CONTENT_TYPE, **({"x-amz-target": target} if target else {})}
-        headers = self._own(method, body, None, ["host", "x-amz-date", *extra], extra)
-        return {**headers, "Content-Type": JSON_CONTENT_TYPE}
-
-    def _header_tampered(self, method: str, body: bytes, target: str | None) -> dict[str, str]:
-        """Content-Type (and X-Amz-Target) signed, then Content-Type sent with a charset added."""
-        extra = {"content-type": JSON_CONTENT_TYPE, **({"x-amz-target": target} if target else {})}
-        headers = self._own(method, body, None, ["host", "x-amz-date", *extra], extra)
-        return {**headers, "Content-Type": TAMPER_SENT_CONTENT_TYPE}
-
-    def _expired(self, method: str, body: bytes) -> dict[str, str]:
-        return self._own(method, body, datetime.now(UTC) - EXPIRED_BY, ["host", "x-amz-date"])
-
-    def _future_dated(self, method: str, body: bytes) -> dict[str, str]:
-        return self._own(method, body, datetime.now(UTC) + EXPIRED_BY, ["host", "x-amz-date"])
-
-    def _host_unsigned(self, method: str, body: bytes) -> dict[str, str]:
-        return self._own(method, body, None, ["x-amz-date"])
-
-
 def redacted(secrets: Secrets, case: Case, request: SentRequest, response: Response | None = None,
              error: str | None = None) -> Exchange:
     """The exchange as the suite keeps it: every secret masked (the request body is left as sent)."""
@@ -373,7 +234,7 @@ class Transport:
         self.may_resend_creating = may_resend_creating   # asked before a creating case is re-sent
         self.retries: dict[str, int] = {"transient": 0, "stale-connection": 0}   # counts, for reports
         self._run_deadline = time.monotonic() + total_deadline_s if total_deadline_s is not None else None
-        self._signer = _Signer(self.url, self.host, self.path, region, credentials)
+        self._signer = Signer(self.url, self.host, self.path, region, credentials)
         self._secrets = Secrets.of(credentials.secret_key, credentials.session_token)
         self._watchdog = _Watchdog()
         self._aborted = threading.Event()

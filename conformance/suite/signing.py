@@ -1,0 +1,170 @@
+"""Signing modes: the one table of how a case is signed, the rule each defect breaks, and the signer.
+
+``sigv4`` (aws-requests-auth over the exact bytes sent) and ``sigv4-envelope`` (Content-Type and
+X-Amz-Target signed as well, as botocore signs) are correct; every other mode is one deliberate
+defect the endpoint must refuse (docs/protocol.md > SigV4), made by bending one argument of a
+correct signer: a wrong secret, an unknown key, another region or service in the scope, a date
+out of the window, a header dropped from SignedHeaders, a body or Content-Type other than the
+signed one.  The cases read the rule of each mode from :data:`MODES`; the transport signs with
+:class:`Signer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from aws_requests_auth.aws_auth import AWSRequestsAuth
+
+from conformance.protocol import sigv4
+from conformance.protocol.credentials import Credentials
+from conformance.protocol.envelope import JSON_CONTENT_TYPE, SERVICE
+
+EXPIRED_BY = timedelta(minutes=20)        # beyond both the 5- and the 15-minute windows
+TAMPER_SIGNED_BODY = b"{}"                # body-tampered: this is signed, the case's body is sent
+# header-tampered: Content-Type is signed as JSON_CONTENT_TYPE and sent as this, a value that routes
+# the same (docs/protocol.md > The request: parameters such as charset are tolerated) but signs differently.
+TAMPER_SENT_CONTENT_TYPE = f"{JSON_CONTENT_TYPE}; charset=utf-8"
+OTHER_SERVICE = "ec2"
+
+Headers = dict[str, str]
+Sign = Callable[["Signer", str, bytes, "str | None"], Headers]
+
+
+@dataclass(frozen=True)
+class SigningMode:
+    name: str
+    rule: str | None       # the rule a defect breaks; None for a correct signature
+    bend: str              # how the signer is bent
+    sign: Sign
+
+
+def _other_region(region: str) -> str:
+    return "eu-west-1" if region != "eu-west-1" else "us-west-2"
+
+
+def _other_secret(secret: str) -> str:
+    wrong = secret[::-1]
+    return wrong if wrong != secret else secret + "x"
+
+
+def _unknown_key(access_key: str) -> str:
+    candidate = "AKIDUNKNOWNSGWCONF00"
+    return candidate if candidate != access_key else "AKIDUNKNOWNSGWCONF01"
+
+
+def _drop_signed_headers(authorization: str) -> str:
+    """A SigV4 header without its SignedHeaders part: not complete SigV4 syntax."""
+    return ", ".join(p for p in authorization.split(", ") if not p.startswith("SignedHeaders="))
+
+
+class _Body:
+    """What aws-requests-auth reads from a request: method, url, body."""
+
+    __slots__ = ("method", "url", "body")
+
+    def __init__(self, method: str, url: str, body: bytes) -> None:
+        self.method, self.url, self.body = method, url, body
+
+
+class Signer:
+    """The signing primitives every mode is made of, for one endpoint and one key pair."""
+
+    def __init__(self, url: str, host: str, path: str, region: str, creds: Credentials) -> None:
+        self.url, self.host, self.path, self.region, self.creds = url, host, path, region, creds
+
+        def auth(key: str, region_: str, service: str) -> AWSRequestsAuth:
+            return AWSRequestsAuth(key, creds.secret_key, host, region_, service, creds.session_token)
+
+        self.auths = {     # built once: aws-requests-auth derives nothing per request from these
+            "sigv4": auth(creds.access_key, region, SERVICE),
+            "unknown-key": auth(_unknown_key(creds.access_key), region, SERVICE),
+            "scope-region": auth(creds.access_key, _other_region(region), SERVICE),
+            "scope-service": auth(creds.access_key, region, OTHER_SERVICE),
+        }
+        self.wrong_secret = _other_secret(creds.secret_key)
+
+    def headers(self, mode: str, method: str, body: bytes, target: str | None = None) -> Headers:
+        """The signing headers of ``mode``; ``target`` is the X-Amz-Target sent (None: none)."""
+        try:
+            row = BY_NAME[mode]
+        except KeyError:
+            raise ValueError(f"unknown signing mode {mode!r}") from None
+        return row.sign(self, method, body, target)
+
+    def lib(self, which: str, method: str, body: bytes, secret: str | None = None) -> Headers:
+        """aws-requests-auth's headers, with the auth object ``which`` (and another secret if given)."""
+        auth = self.auths[which]
+        return auth.get_aws_request_headers(_Body(method, self.url, body), auth.aws_access_key,
+                                            secret or self.creds.secret_key, self.creds.session_token)
+
+    def own(self, method: str, body: bytes, when: datetime | None, signed: list[str],
+            extra: Headers | None = None, scope_date: str | None = None) -> Headers:
+        """The project's own SigV4 (conformance.protocol.sigv4), for what the library cannot bend."""
+        if self.creds.session_token:
+            signed = [*signed, "x-amz-security-token"]
+        return sigv4.sign(method, self.path, self.host, body, access_key=self.creds.access_key,
+                          secret=self.creds.secret_key, region=self.region, service=SERVICE, when=when,
+                          token=self.creds.session_token, extra_headers=extra, signed=signed,
+                          scope_date=scope_date)
+
+    def envelope_signed(self, method: str, body: bytes, target: str | None, sent_type: str) -> Headers:
+        """Content-Type and X-Amz-Target signed; Content-Type then sent as ``sent_type``."""
+        extra = {"content-type": JSON_CONTENT_TYPE, **({"x-amz-target": target} if target else {})}
+        headers = self.own(method, body, None, ["host", "x-amz-date", *extra], extra)
+        return {**headers, "Content-Type": sent_type}
+
+
+def _malformed(s: Signer, method: str, body: bytes, _t: str | None) -> Headers:
+    headers = s.lib("sigv4", method, body)
+    return {**headers, "Authorization": _drop_signed_headers(headers["Authorization"])}
+
+
+def _scope_dated(s: Signer, method: str, body: bytes, _t: str | None) -> Headers:
+    now = datetime.now(UTC)
+    return s.own(method, body, now, ["host", "x-amz-date"],
+                 scope_date=(now - timedelta(days=1)).strftime("%Y%m%d"))
+
+
+def _library(which: str) -> Sign:
+    return lambda s, method, body, _t: s.lib(which, method, body)
+
+
+def _dated(offset: timedelta) -> Sign:
+    return lambda s, method, body, _t: s.own(method, body, datetime.now(UTC) + offset, ["host", "x-amz-date"])
+
+
+MODES: tuple[SigningMode, ...] = (
+    SigningMode("sigv4", None, "none: correct SigV4 over the body as sent", _library("sigv4")),
+    SigningMode("sigv4-envelope", None, "none: correct SigV4 also over Content-Type and X-Amz-Target",
+                lambda s, m, b, t: s.envelope_signed(m, b, t, JSON_CONTENT_TYPE)),
+    SigningMode("none", "authentication.missing", "no Authorization header at all", lambda s, m, b, t: {}),
+    SigningMode("malformed", "authentication.malformed", "SignedHeaders= dropped from Authorization",
+                _malformed),
+    SigningMode("wrong-secret", "authentication.signature", "signed with a secret that is not the key's",
+                lambda s, m, b, t: s.lib("sigv4", m, b, secret=s.wrong_secret)),
+    SigningMode("unknown-key", "authentication.unknown-key", "an access key id the endpoint does not know",
+                _library("unknown-key")),
+    SigningMode("scope-region", "authentication.scope-region", "credential scope names another region",
+                _library("scope-region")),
+    SigningMode("scope-service", "authentication.scope-service", "credential scope names another service",
+                _library("scope-service")),
+    SigningMode("expired", "authentication.expired", "X-Amz-Date and scope 20 minutes in the past",
+                _dated(-EXPIRED_BY)),
+    SigningMode("future-dated", "authentication.expired", "X-Amz-Date and scope 20 minutes ahead",
+                _dated(EXPIRED_BY)),
+    SigningMode("body-tampered", "authentication.payload-hash", "signed over {}, the case's body sent",
+                lambda s, m, b, t: s.lib("sigv4", m, TAMPER_SIGNED_BODY)),
+    SigningMode("host-unsigned", "authentication.host-signed", "host left out of SignedHeaders",
+                lambda s, m, b, t: s.own(m, b, None, ["x-amz-date"])),
+    SigningMode("header-tampered", "authentication.signature",
+                "Content-Type signed, then sent with a charset added",
+                lambda s, m, b, t: s.envelope_signed(m, b, t, TAMPER_SENT_CONTENT_TYPE)),
+    SigningMode("scope-date", "authentication.scope-date", "credential scope dated the day before X-Amz-Date",
+                _scope_dated),
+)
+BY_NAME: dict[str, SigningMode] = {mode.name: mode for mode in MODES}
+SIGNING_MODES: tuple[str, ...] = tuple(BY_NAME)
+# The defects and the rule each one breaks (the cases send one of each).
+SIGNING_RULES: dict[str, str] = {mode.name: mode.rule for mode in MODES if mode.rule is not None}
