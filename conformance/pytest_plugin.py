@@ -35,7 +35,8 @@ import pytest
 from conformance import embedded
 from conformance.cli.run import secrets_of
 from conformance.errors import UsageError
-from conformance.reports import reporting
+from conformance.protocol.redaction import Secrets
+from conformance.reports.report_json import exchange_evidence
 from conformance.suite.budget import Counts, SharedCounts
 from conformance.suite.cases.profiles import PROFILES
 from conformance.suite.checks import EXCHANGE_CHECKS, RUN_CHECKS, RuleResult, Scoreboard
@@ -93,7 +94,7 @@ class Suite:
         self.started = False
         self.error: str | None = None
         self.by_rule: dict[str, list[Case]] = defaultdict(list)
-        self.redact = reporting.Redactor.for_secrets(secrets_of(config.credentials))
+        self.redact = Secrets.of(*secrets_of(config.credentials)).text   # usage errors (exchanges: redacted)
         self.session: Session | None = None
 
     @property
@@ -118,7 +119,7 @@ class Suite:
 
     def _start(self) -> None:
         target = self.stack.enter_context(embedded.open_target(self.config))
-        self.redact = reporting.Redactor.for_secrets(secrets_of(self.config.credentials, target.credentials))
+        self.redact = Secrets.of(*secrets_of(self.config.credentials, target.credentials)).text
         self.session = Session(self.config, target, counts=self.counts)
         self.stack.callback(self.session.close)
         _, to_send = self.session.plan(self.session.volume())
@@ -208,10 +209,9 @@ class RuleItem(pytest.Item):
         rule_id = self.rule_id
         result = RuleResult(board.rules[rule_id], board.status(rule_id), board.tallies[rule_id])
         if result.status == "fail":
-            raise RuleFailed(suite.redact(evidence(result)))
+            raise RuleFailed(evidence(result))
         if result.status == "warn":
-            warnings.warn(ConformanceWarning(suite.redact(f"{self.rule_id} (SHOULD): "
-                                                          f"{result.tally.failures[0].reason}")),
+            warnings.warn(ConformanceWarning(f"{self.rule_id} (SHOULD): {result.tally.failures[0].reason}"),
                           stacklevel=1)
         if result.status == "untested":
             pytest.skip(f"no case exercised {self.rule_id} in this process")
@@ -235,7 +235,7 @@ def evidence(result: RuleResult, limit: int = 3) -> str:
         lines.append(f"- case {failure.case_id}: {failure.reason}")
         if failure.exchange is None:
             continue
-        ev = reporting.exchange_evidence(failure.exchange)
+        ev = exchange_evidence(failure.exchange)
         req = ev["request"]
         lines.append(f"    signature: {failure.exchange.case.signature}")
         lines.append(f"    request:  {req['method']} {req['url']} {_headers(req['headers'])}")

@@ -61,16 +61,16 @@ def post_to():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session", autouse=True)
 def reports_checked_against_their_schema():  # type: ignore[no-untyped-def]
     """Set SGW_CONFORMANCE_CHECK_REPORTS=1 for the session (subprocesses inherit it): then
-    conformance.reporting.write_reports validates each report.json it writes and raises
+    conformance.reports.writer.write_reports validates each report.json it writes and raises
     ReportSchemaError (a failing test) if the report breaks the schema."""
     import os
 
-    from conformance.reports import reporting
+    from conformance.reports.report_json import CHECK_ENV
 
-    before = os.environ.get(reporting.CHECK_ENV)
-    os.environ[reporting.CHECK_ENV] = "1"
+    before = os.environ.get(CHECK_ENV)
+    os.environ[CHECK_ENV] = "1"
     yield
     if before is None:
-        os.environ.pop(reporting.CHECK_ENV, None)
+        os.environ.pop(CHECK_ENV, None)
     else:
-        os.environ[reporting.CHECK_ENV] = before
+        os.environ[CHECK_ENV] = before

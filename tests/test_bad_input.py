@@ -19,7 +19,8 @@ from wire import LoopbackServer, http_answer, read_request
 
 from conformance.cli import main as cli
 from conformance.protocol.credentials import Credentials
-from conformance.reports.reporting import BODY_LIMIT, FRAGMENT_MIN, Redactor
+from conformance.protocol.redaction import FRAGMENT_MIN, Secrets
+from conformance.reports.report_json import BODY_LIMIT
 from conformance.suite import pool, safety, transport
 from conformance.suite.cases.arns import missing_volume_arn
 from conformance.suite.config import RunConfig
@@ -270,7 +271,7 @@ def test_an_endpoint_quoting_the_request_leaves_no_piece_of_the_token_in_any_rep
 
 
 def test_the_redactor_removes_the_start_or_end_of_a_secret_left_by_a_cut() -> None:
-    redact = Redactor.for_secrets([SECRET])
+    redact = Secrets.of(SECRET).text
     assert SECRET[:20] not in redact("message: ..." + SECRET[:20])
     assert SECRET[-20:] not in redact(SECRET[-20:] + " and the rest")
     assert redact("nothing secret here") == "nothing secret here"

@@ -23,7 +23,7 @@ from conformance.cli.run import finish
 from conformance.embedded import run_suite
 from conformance.endpoint import ReferenceEndpoint
 from conformance.protocol.credentials import Credentials
-from conformance.reports import reporting
+from conformance.reports.report_json import build_report
 from conformance.suite import checks
 from conformance.suite.config import RunConfig
 from conformance.suite.model import Case, Exchange, Response, SentRequest
@@ -227,7 +227,7 @@ def hand_built(endpoint_url: str, embedded: bool) -> RunResult:
 def test_the_recorded_command_has_an_absolute_quoted_path_and_allow_live_for_a_live_endpoint(
         url: str, embedded: bool, flag: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    report = reporting.build_report(hand_built(url, embedded), Path("my reports") / "run 1")
+    report = build_report(hand_built(url, embedded), Path("my reports") / "run 1")
     command = failure_of(report, "validation.SnapshotDescription.maxLength")["replay"]
     argv = shlex.split(command)
     assert argv[:4] == ["sgw-conformance", "replay", str(tmp_path / "my reports" / "run 1"), "c0007"]

@@ -23,12 +23,14 @@ from wire import captured_signatures
 from conformance.cli.run import finish
 from conformance.embedded import run_suite
 from conformance.protocol.credentials import Credentials
-from conformance.reports import reporting
+from conformance.protocol.redaction import MARKER, Secrets
+from conformance.reports.writer import write_reports
 from conformance.suite import checks
 from conformance.suite.config import RunConfig
-from conformance.suite.model import Case, Exchange, Response, SentRequest
+from conformance.suite.model import Case, Response, SentRequest
 from conformance.suite.results import RunResult
 from conformance.suite.rules import AREAS, RULES
+from conformance.suite.transport import redacted
 
 SECRET = "HTMLsecretQ7distinctive/KEY+forTheReportPage000"
 FAULTS = ("description-max-off-by-one", "tag-key-max-off-by-one")
@@ -172,13 +174,13 @@ def test_no_secret_and_no_signature_reach_any_report_file_or_the_terminal(
         assert SECRET not in text
         assert not any(sig in text for sig in two_fault_run["signatures"])
     page = (two_fault_run["dir"] / "report.html").read_text("utf-8")
-    assert "Signature=&lt;redacted&gt;" in page     # the Authorization header is shown, redacted
+    assert f"Signature={MARKER}" in page     # the Authorization header is shown, redacted
 
 
 @needs_chromium
 def test_no_secret_and_no_signature_reach_the_rendered_dom(two_fault_run: dict[str, Any], dom: str) -> None:
     assert SECRET not in dom and not any(sig in dom for sig in two_fault_run["signatures"])
-    assert "Signature=&lt;redacted&gt;" in dom
+    assert f"Signature={MARKER}" in dom
 
 
 @needs_chromium
@@ -209,7 +211,8 @@ def test_run_prints_the_html_report_path_last(two_fault_run: dict[str, Any]) -> 
     assert last == f"html report: {two_fault_run['dir'] / 'report.html'}"
 
 
-def hostile_result(body: bytes) -> RunResult:
+def hostile_result(body: bytes, secrets: Secrets | None = None) -> RunResult:
+    """A run of one exchange with a hostile answer, recorded as the transport records it."""
     rule = "validation.SnapshotDescription.maxLength"
     case = Case(rule, "SnapshotDescription/maxLength+1",
                 {"VolumeARN": VOLUME, "SnapshotDescription": "<b>bold</b>" + "x" * 250},
@@ -217,7 +220,8 @@ def hostile_result(body: bytes) -> RunResult:
     sent = SentRequest("POST", "http://127.0.0.1:9/", {"X-Amz-Target": "<i>t</i>"},
                        json.dumps(case.params).encode())
     board = checks.Scoreboard()
-    exchange = Exchange(case, sent, Response(200, {"x-evil": "<script>alert(2)</script>"}, body))
+    exchange = redacted(secrets or Secrets(), case, sent,
+                        Response(200, {"x-evil": "<script>alert(2)</script>"}, body))
     board.record(exchange)
     from datetime import UTC, datetime
     return RunResult(endpoint="http://127.0.0.1:9/", embedded=False, faults=(), region="us-east-2",
@@ -228,7 +232,7 @@ def hostile_result(body: bytes) -> RunResult:
 
 def test_an_endpoints_markup_is_shown_as_text_never_interpreted(tmp_path: Path) -> None:
     body = b'{"SnapshotId":"snap-1a2b3c4d","VolumeARN":"x</pre><script>alert(1)</script><img src=http://e/>"}'
-    paths = reporting.write_reports(hostile_result(body), tmp_path, reporting.Redactor())
+    paths = write_reports(hostile_result(body), tmp_path)
     page = paths["html"].read_text("utf-8")
     parsed = parse(page)
     assert not {tag for tag, _ in parsed.elements} & {"script", "img", "b", "i"}
@@ -240,7 +244,7 @@ def test_a_secret_with_markup_characters_echoed_by_the_endpoint_is_scrubbed_from
         tmp_path: Path) -> None:
     secret = "PAGEsecret<&>'\"0123456789abcdefXYZ"
     body = json.dumps({"SnapshotId": secret, "VolumeARN": VOLUME, "Echo": secret}).encode()
-    paths = reporting.write_reports(hostile_result(body), tmp_path, reporting.Redactor.for_secrets([secret]))
+    paths = write_reports(hostile_result(body, Secrets.of(secret)), tmp_path)
     assert sorted(paths) == ["html", "json", "junit"]
     once = json.dumps(secret)[1:-1]                 # as inside a JSON string
     twice = json.dumps(once)[1:-1]                  # a JSON body inside a JSON string
@@ -248,12 +252,12 @@ def test_a_secret_with_markup_characters_echoed_by_the_endpoint_is_scrubbed_from
         text = path.read_text("utf-8")
         for shown in (text, html.unescape(text)):
             assert all(form not in shown for form in (secret, once, twice)), path.name
-        assert "[redacted]" in text, path.name
+        assert MARKER in text, path.name
 
 
 def test_a_passing_run_says_so_and_lists_no_failing_rule(tmp_path: Path) -> None:
     result = run_suite(RunConfig(profile="quick", report_dir=tmp_path))
-    paths = reporting.write_reports(result, tmp_path, reporting.Redactor())
+    paths = write_reports(result, tmp_path)
     text = parse(paths["html"].read_text("utf-8")).text
     assert text.startswith("PASS CreateSnapshot conformance of")
     assert "Every MUST rule held." in text and "No rule failed." in text

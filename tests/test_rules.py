@@ -1,4 +1,5 @@
-"""The rulebook: contract ids, sources, allowed answers, faults, disputes, CONFORMANCE.md."""
+"""The rulebook: contract ids, sources, allowed answers, the faults that prove rules, disputes,
+CONFORMANCE.md."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import pytest
 
 from conformance.endpoint import faults as fault_registry
 from conformance.protocol.envelope import sanitize_error_type
+from conformance.reports import proofs
+from conformance.reports.conformance_md import COMMAND, render_conformance_md
 from conformance.suite import rules
 from conformance.suite.model import ANY_TYPE
-from conformance.suite.rules import FAULTS, RULES, Rule, render_conformance_md
+from conformance.suite.rules import RULES, Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,11 +59,16 @@ def test_every_rule_is_complete_and_cites_a_source(rule: Rule):
 UNPROVABLE_MUST_RULES: dict[str, str] = {}
 
 
-def test_the_rulebook_takes_each_faults_rule_from_the_fault_registry():
-    assert FAULTS == {f.name: f.rule for f in fault_registry.ALL_FAULTS.values()}
-    for fault, rule_id in FAULTS.items():
+def test_every_fault_of_the_registry_names_a_rule_of_the_rulebook_and_proves_it():
+    assert proofs.fault_rules() == {f.name: f.rule for f in fault_registry.ALL_FAULTS.values()}
+    for fault, rule_id in proofs.fault_rules().items():
         assert rule_id in RULES, fault
-        assert fault in rules.rule_faults(rule_id)
+        assert fault in proofs.rule_faults(rule_id)
+
+
+def test_the_rulebook_knows_no_fault():
+    assert "fault" not in Rule.__dataclass_fields__
+    assert "conformance.endpoint" not in (ROOT / "conformance" / "suite" / "rules.py").read_text("utf-8")
 
 
 @pytest.mark.parametrize("rule", [r for r in RULES.values() if r.severity == "MUST"], ids=lambda r: r.id)
@@ -69,21 +77,21 @@ def test_every_must_rule_is_proved_by_a_fault_that_fails_the_run(rule: Rule):
     if rule.id in UNPROVABLE_MUST_RULES:
         assert not proving, f"{rule.id} has a fault now: drop it from UNPROVABLE_MUST_RULES"
         return
-    assert proving, f"{rule.id}: add a fault to conformance.faults.FAULTS that this rule catches"
-    assert rule.fault == proving[0]
+    assert proving, f"{rule.id}: add a fault to conformance.endpoint.faults.FAULTS that this rule catches"
+    assert proofs.first_fault(rule.id) == proving[0]
 
 
 @pytest.mark.parametrize("rule", [r for r in RULES.values() if r.severity == "SHOULD"], ids=lambda r: r.id)
 def test_every_should_rule_is_proved_by_a_fault_that_only_warns(rule: Rule):
     proving = [f.name for f in fault_registry.WARNING_FAULTS.values() if f.rule == rule.id]
-    assert proving and rule.fault == proving[0]
+    assert proving and proofs.first_fault(rule.id) == proving[0]
     assert not [f for f in fault_registry.FAULTS.values() if f.rule == rule.id]   # those must exit 1
 
 
-def test_a_rule_names_the_first_of_its_faults():
-    assert RULES["accept.unicode"].fault == "tag-key-ascii-only"
-    assert rules.rule_faults("accept.unicode") == ("tag-key-ascii-only", "length-in-bytes")
-    assert RULES["envelope.method"].fault == "method-ignored"
+def test_a_rule_is_proved_first_by_the_first_of_its_faults():
+    assert proofs.first_fault("accept.unicode") == "tag-key-ascii-only"
+    assert proofs.rule_faults("accept.unicode") == ("tag-key-ascii-only", "length-in-bytes")
+    assert proofs.first_fault("envelope.method") == "method-ignored"
 
 
 @pytest.mark.parametrize("rule_id", [r for r in RULES if r.startswith("validation.")])
@@ -152,14 +160,15 @@ def test_sanitising_an_error_type_cuts_at_the_colon_and_keeps_what_follows_the_h
 
 def test_conformance_md_is_generated_from_the_registry_and_up_to_date():
     committed = (ROOT / "CONFORMANCE.md").read_text("utf-8")
-    assert committed == render_conformance_md(), "run: python -m conformance.suite.rules > CONFORMANCE.md"
+    assert committed == render_conformance_md(), f"run: {COMMAND}"
+    assert f"`{COMMAND}`" in committed
 
 
 def test_conformance_md_lists_every_rule_and_every_fault():
     text = render_conformance_md()
     for rule_id in RULES:
         assert f"`{rule_id}`" in text
-    for fault in FAULTS:
+    for fault in fault_registry.ALL_FAULTS:
         assert f"`{fault}`" in text
 
 

@@ -2,7 +2,7 @@
 
 A curl line is useless for a SigV4 request (its signature expires within minutes), so replay
 rebuilds the case from the case spec that report.json keeps for every failure
-(:func:`conformance.reports.reporting.case_from_spec`), signs it afresh with the current time,
+(:func:`conformance.reports.case_spec.case_from_spec`), signs it afresh with the current time,
 and sends it through the same engine as a run (:class:`conformance.suite.engine.Session`: the
 same retries and the same snapshot cap, ``--max-snapshots``, 5 by default on a live endpoint),
 then judges the new answer with the same checks.
@@ -34,7 +34,9 @@ from typing import Any, TextIO
 from conformance import embedded
 from conformance.cli.run import secrets_of
 from conformance.errors import UsageError
-from conformance.reports import reporting
+from conformance.protocol.redaction import Secrets
+from conformance.reports.case_spec import case_from_spec
+from conformance.reports.layout import REPORT_JSON
 from conformance.suite.checks import RUN_CHECKS, Scoreboard
 from conformance.suite.config import DEFAULT_TIMEOUT_S, RunConfig, check_snapshot_cap, check_timeout
 from conformance.suite.engine import Session, one_line
@@ -58,7 +60,7 @@ class Recorded:
 # --- reading the report ---------------------------------------------------------------------
 
 def report_path(where: Path) -> Path:
-    return where if where.suffix == ".json" and not where.is_dir() else where / reporting.REPORT_JSON
+    return where if where.suffix == ".json" and not where.is_dir() else where / REPORT_JSON
 
 
 def load_report(where: Path) -> dict[str, Any]:
@@ -118,7 +120,7 @@ def find_recorded(report: dict[str, Any], case_id: str, where: Path) -> Recorded
         raise UsageError(f"no recorded failure of case {case_id!r} in {report_path(where)}; "
                          f"failing cases: {shown}")
     try:
-        case = reporting.case_from_spec(spec)
+        case = case_from_spec(spec)
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"case {case_id} in {report_path(where)} cannot be rebuilt: {exc!r}") from None
     return Recorded(case, failures)
@@ -256,12 +258,12 @@ def command(args: argparse.Namespace) -> int:
     report = load_report(args.report_dir)
     recorded = find_recorded(report, args.case_id, args.report_dir)
     config = target_config(report, args)
-    redact = reporting.Redactor.for_secrets(secrets_of())
+    redact = Secrets.of(*secrets_of()).text          # usage errors only: exchanges come redacted
     try:
         target, session = send(config, recorded)
     except UsageError as exc:
         raise UsageError(redact(str(exc))) from None
-    redact = reporting.Redactor.for_secrets(secrets_of(target.credentials))
+    redact = Secrets.of(*secrets_of(target.credentials)).text
     exchanges = session.exchanges
     if not exchanges:
         raise UsageError(f"case {recorded.case.id} was not sent: over --max-snapshots")
@@ -271,6 +273,6 @@ def command(args: argparse.Namespace) -> int:
     verdict = judge(recorded, session.board)
     buffer = io.StringIO()
     show(buffer, recorded, target, args.report_dir, exchanges, verdict)
-    sys.stdout.write(redact(buffer.getvalue()))
+    sys.stdout.write(buffer.getvalue())
     sys.stdout.flush()
     return verdict.exit_code

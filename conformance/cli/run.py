@@ -28,7 +28,9 @@ from conformance.cli.progress import Progress
 from conformance.cli.table import baseline_lines, summary_line, table
 from conformance.errors import UsageError
 from conformance.protocol.credentials import EXAMPLE_CREDENTIALS, Credentials
-from conformance.reports import reporting
+from conformance.protocol.redaction import Secrets
+from conformance.reports import layout
+from conformance.reports.writer import write_reports
 from conformance.suite import baseline as baselines
 from conformance.suite.cases.profiles import PROFILES
 from conformance.suite.config import (
@@ -82,13 +84,14 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
 
 def check_writable(config: RunConfig) -> None:
     """The report directory (and the baseline's, when it is rewritten) can be written: exit 2 if not."""
-    reporting.check_report_dir(config.report_dir or reporting.REPORTS_ROOT)
+    layout.check_report_dir(config.report_dir or layout.REPORTS_ROOT)
     if config.update_baseline and config.baseline is not None:
-        reporting.check_report_dir(config.baseline.parent)
+        layout.check_report_dir(config.baseline.parent)
 
 
 def secrets_of(*credentials: Credentials | None) -> list[str | None]:
-    """Every secret the run could know (for the redaction pass)."""
+    """Every secret the run could know (masked in a usage error's message; the exchanges are
+    redacted by the transport as they are recorded)."""
     values: list[str | None] = [os.environ.get(k) for k in ENV_KEYS[1:]]
     for creds in (*credentials, EXAMPLE_CREDENTIALS):
         if creds is not None:
@@ -98,7 +101,7 @@ def secrets_of(*credentials: Credentials | None) -> list[str | None]:
 
 def command(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    redact = reporting.Redactor.for_secrets(secrets_of(config.credentials))
+    redact = Secrets.of(*secrets_of(config.credentials)).text
     validate(config)
     check_writable(config)
     bar = Progress()
@@ -113,27 +116,26 @@ def command(args: argparse.Namespace) -> int:
 
 def finish(config: RunConfig, result: RunResult, out: TextIO) -> int:
     """After the run: the baseline file (if updated), the reports, reports/latest, the terminal output."""
-    redact = reporting.Redactor.for_secrets(secrets_of(config.credentials, result.credentials))
     report_dir = config.report_dir
     default_dir = report_dir is None
     if report_dir is None:
-        report_dir = reporting.default_report_dir(result.endpoint, result.started_at)
+        report_dir = layout.default_report_dir(result.endpoint, result.started_at)
     if result.baseline is not None and result.baseline.updated:
         baselines.write(result.baseline.path, result.baseline.written)
-    result.report_paths = reporting.write_reports(result, report_dir, redact)
+    result.report_paths = write_reports(result, report_dir)
     if default_dir:
         try:
-            reporting.update_latest(report_dir)
+            layout.update_latest(report_dir)
         except OSError as exc:   # e.g. a file system without symbolic links: the reports are written
-            print(f"sgw-conformance: note: {report_dir.parent / reporting.LATEST} not updated: "
+            print(f"sgw-conformance: note: {report_dir.parent / layout.LATEST} not updated: "
                   f"{exc.strerror or exc}", file=sys.stderr)
     width = shutil.get_terminal_size((240, 24)).columns if out.isatty() else 240
-    out.write(redact(table(result, width)) + "\n\n")
+    out.write(table(result, width) + "\n\n")
     for line in baseline_lines(result, width):
-        out.write(redact(line) + "\n")
+        out.write(line + "\n")
     if result.stopped:
-        out.write(redact(f"stopped early: {result.stopped}") + "\n")
-    out.write(redact(summary_line(result)) + "\n")
+        out.write(f"stopped early: {result.stopped}\n")
+    out.write(summary_line(result) + "\n")
     out.write(f"report: {result.report_paths['json']}\n")
     out.write(f"html report: {result.report_paths['html']}\n")
     out.flush()

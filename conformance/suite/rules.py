@@ -1,11 +1,12 @@
 """The rulebook: every rule the suite checks, as data.
 
 Each :class:`Rule` says what an endpoint must (or should) do, where that requirement comes
-from, which answers are acceptable, and which fault of the reference endpoint proves the
-suite really checks it.  Strategies label every generated case with a rule id; checks and
-reports look rules up here.  ``CONFORMANCE.md`` is generated from this registry::
+from and which answers are acceptable.  Strategies label every generated case with a rule id;
+checks and reports look rules up here.  Which fault of the reference endpoint proves that a
+rule is really checked is the fault registry's to say (each fault names its rule; the join is
+:mod:`conformance.reports.proofs`).  ``CONFORMANCE.md`` is generated from this registry::
 
-    python -m conformance.suite.rules > CONFORMANCE.md
+    python -m conformance.reports.conformance_md > CONFORMANCE.md
 
 Rule ids are a contract shared with checks, runner, reports and baselines: add, never rename.
 Where the sources disagree (the botocore model against the reference page, 400 against 403
@@ -18,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.endpoint import faults as _fault_registry
 from conformance.suite.model import ANY_TYPE, Outcome
 
 SEVERITIES = ("MUST", "SHOULD")
@@ -42,7 +42,6 @@ class Rule:
     source: str        # where the requirement comes from
     severity: str      # "MUST" (failure fails the run) | "SHOULD" (warning)
     allowed: tuple[Outcome, ...] = ()   # for case rules: the acceptable answers
-    fault: str | None = None            # the reference endpoint's fault that proves this rule is checked
     disputed: str | None = None         # why several answers are accepted, if so
 
 
@@ -172,20 +171,6 @@ _REASONS = load_dispute_reasons(_RECORDS)
 def dispute(point: str) -> str:
     """The reason text of a dispute point (see DISPUTES)."""
     return _REASONS[point]
-
-
-# ---------------------------------------------------------------------------------------------
-# Faults of the reference endpoint (conformance/faults.py) and the rule each must fail
-# ---------------------------------------------------------------------------------------------
-# Fault name -> rule id, read from the fault registry (the single place a fault names its rule):
-# a MUST rule's faults make a run fail (faults.FAULTS), a SHOULD rule's make it warn
-# (faults.WARNING_FAULTS).
-FAULTS: dict[str, str] = {f.name: f.rule for f in _fault_registry.ALL_FAULTS.values()}
-
-
-def rule_faults(rule_id: str) -> tuple[str, ...]:
-    """Every fault of the reference endpoint that must make ``rule_id`` fail."""
-    return tuple(f for f, r in FAULTS.items() if r == rule_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -378,9 +363,8 @@ def _build(records: list[dict[str, Any]]) -> dict[str, Rule]:
         if point is None and rid in unconstrained:
             point = unconstrained[rid]
             allowed = allowed + tuple(o for o in SUCCESS if o not in allowed)
-        faults = rule_faults(rid)
         registry[rid] = Rule(rid, rid.split(".", 1)[0], statement, source, severity, allowed,
-                             faults[0] if faults else None, reasons[point] if point else None)
+                             reasons[point] if point else None)
     return registry
 
 
@@ -401,73 +385,13 @@ def rule(rule_id: str) -> Rule:
     return RULES[rule_id]
 
 
-# ---------------------------------------------------------------------------------------------
-# CONFORMANCE.md
-# ---------------------------------------------------------------------------------------------
-def describe_outcome(outcome: Outcome) -> str:
-    """A short human form of an Outcome: '400 ValidationException [InvalidParameters]'."""
-    statuses = sorted(outcome.statuses)
-    if len(statuses) > 10 and statuses == list(range(statuses[0], statuses[-1] + 1)):
-        status = f"{statuses[0]}-{statuses[-1]}"
-    else:
-        status = "/".join(str(s) for s in statuses)
-    if outcome.error_type is None:
-        return f"{status} success"
-    text = f"{status} {'any error' if outcome.error_type == ANY_TYPE else outcome.error_type}"
-    if outcome.error_codes:
-        text += f" (errorCode {' or '.join(sorted(outcome.error_codes))})"
-    return text
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _rule_row(r: Rule) -> str:
-    allowed = "; ".join(describe_outcome(o) for o in r.allowed) or "(checked on every exchange / run)"
-    faults = ", ".join(f"`{f}`" for f in rule_faults(r.id)) or "-"
-    return (f"| `{r.id}` | {r.severity} | {_cell(r.statement)} | {_cell(allowed)} | {faults} | "
-            f"{_cell(r.source)} | {_cell(r.disputed or '')} |")
-
-
-def render_conformance_md() -> str:
-    """CONFORMANCE.md: every rule of the registry, by area, then the disputed points."""
-    lines = [
-        "# Conformance rules",
-        "",
-        "Generated from `conformance/rules.py` by `python -m conformance.suite.rules > CONFORMANCE.md`; "
-        "do not edit by hand.",
-        "",
-        "A MUST rule that fails fails the run (exit 1); a SHOULD rule that fails is a warning. "
-        "\"Allowed\" lists the acceptable answers (HTTP status and sanitised error type); "
-        "\"Proved by\" names the reference endpoint's faults that make the rule fail (a SHOULD "
-        "rule's faults make it warn).",
-        "",
-    ]
-    for area in AREAS:
-        rules = [r for r in RULES.values() if r.area == area]
-        if not rules:
-            continue
-        lines += [f"## {area}", "",
-                  "| id | severity | statement | allowed | proved by | source | disputed |",
-                  "|---|---|---|---|---|---|---|"]
-        lines += [_rule_row(r) for r in rules]
-        lines.append("")
-    lines += ["## Disputed points", "",
-              "On a disputed point every listed answer is conformant.", "",
-              "| point | rules | why |", "|---|---|---|"]
+def dispute_points() -> dict[str, tuple[tuple[str, ...], str]]:
+    """Every disputed point: the rules it concerns (single cases, whole rules, comparison records)
+    and why every listed answer is conformant there."""
     users: dict[str, list[str]] = {p: list(CASE_DISPUTES.get(p, ())) for p in _REASONS}
     pairs = [(rid, point) for rid, *_rest, point in _RULE_ROWS if point]
     pairs += [(str(r.get("rule")), _point_of(r)) for r in _RECORDS]
     for rid, point in pairs:
         if rid not in users[point]:
             users[point].append(rid)
-    for point, reason in _REASONS.items():
-        lines.append(f"| {point} | {', '.join(f'`{r}`' for r in users[point])} | {_cell(reason)} |")
-    lines.append("")
-    return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    import sys
-    sys.stdout.write(render_conformance_md())
+    return {point: (tuple(users[point]), reason) for point, reason in _REASONS.items()}

@@ -1,0 +1,88 @@
+"""Where a run's reports go: the report directory, ``latest``, the file names and the replay line.
+
+A run writes ``report.json``, ``junit.xml`` and ``report.html`` into its report directory
+(``--report-dir``, or ``reports/<UTC time>-<host>/`` with ``reports/latest`` pointing at the
+newest).  Every failure recorded there carries the ``sgw-conformance replay`` command that sends
+it again; that command names the directory as given, so it works from anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from conformance.errors import UsageError
+
+TOOL = "sgw-conformance"
+REPORT_JSON = "report.json"
+JUNIT_XML = "junit.xml"
+REPORT_HTML = "report.html"
+REPORTS_ROOT = Path("reports")
+LATEST = "latest"
+
+
+def report_files(report_dir: Path) -> dict[str, Path]:
+    """The three files of a report directory, by kind: json, junit, html."""
+    return {"json": report_dir / REPORT_JSON, "junit": report_dir / JUNIT_XML,
+            "html": report_dir / REPORT_HTML}
+
+
+def default_report_dir(endpoint: str, now: datetime, root: Path = REPORTS_ROOT) -> Path:
+    """``reports/<UTC time>-<host>/`` (a numbered suffix if that name is taken)."""
+    parts = urlsplit(endpoint)
+    host = re.sub(r"[^A-Za-z0-9.-]+", "_", f"{parts.hostname or 'endpoint'}_{parts.port or ''}".rstrip("_"))
+    base = root / f"{now.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}-{host}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def check_report_dir(report_dir: Path) -> None:
+    """UsageError unless ``report_dir`` is, or can be made, a writable directory (checked before a
+    run sends anything; whatever this creates to find out is removed again)."""
+    if report_dir.exists() and not report_dir.is_dir():
+        raise UsageError(f"report directory {report_dir} is an existing file, not a directory")
+    if report_dir.is_dir():
+        if not os.access(report_dir, os.W_OK | os.X_OK):
+            raise UsageError(f"report directory {report_dir} is not writable")
+        return
+    made: list[Path] = []
+    try:
+        for part in reversed([report_dir, *report_dir.parents]):
+            if not part.is_dir():
+                part.mkdir()
+                made.append(part)
+    except OSError as exc:
+        raise UsageError(f"cannot create the report directory {report_dir}: {exc.strerror or exc}") from None
+    finally:
+        for part in reversed(made):
+            try:
+                part.rmdir()
+            except OSError:
+                pass
+
+
+def update_latest(report_dir: Path) -> Path:
+    """Point ``<parent>/latest`` at ``report_dir`` (atomically replaced)."""
+    link = report_dir.parent / LATEST
+    tmp = report_dir.parent / f".{LATEST}.{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(report_dir.name, target_is_directory=True)
+    os.replace(tmp, link)
+    return link
+
+
+def replay_command(report_dir: Path, case_id: str, live: bool = False) -> str:
+    """The command that re-sends a recorded case (absolute path: it works from any directory).
+
+    ``live``: the run's endpoint is not loopback, and replay refuses one without --allow-live.
+    """
+    parts = [TOOL, "replay", os.path.abspath(report_dir), case_id, *(["--allow-live"] if live else [])]
+    return " ".join(shlex.quote(str(p)) for p in parts)
