@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 T0 = time.perf_counter()
-from conformance.suite import strategies  # noqa: E402
-from conformance.suite.strategies import PROFILES, generate_cases  # noqa: E402
+from conformance.suite.cases import context, driver, generated, limits, text  # noqa: E402
+from conformance.suite.cases.profiles import PROFILES  # noqa: E402
 
 ARN = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
 REGION = "us-east-2"
@@ -27,25 +27,25 @@ REGION = "us-east-2"
 
 def timed(profile: str, seed: int) -> tuple[float, float, int, collections.Counter[str]]:
     wall, cpu = time.perf_counter(), time.process_time()
-    cases = generate_cases(ARN, REGION, profile, seed)
+    cases = driver.generate_cases(ARN, REGION, profile, seed)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return wall, cpu, len(cases), collections.Counter(c.rule_id.split(".")[0] for c in cases)
 
 
 def one_off() -> None:
     imported = time.perf_counter()
-    lim = strategies.limits()
-    strategies.tag_alphabets(lim.key.pattern or "")
-    strategies.tag_alphabets(lim.value.pattern or "")
-    strategies.description_alphabet()
+    lim = limits.limits()
+    text.tag_alphabets(lim.key.pattern or "")
+    text.tag_alphabets(lim.value.pattern or "")
+    text.description_alphabet()
     tables = time.perf_counter() - imported
     print(f"per process: import {imported - T0:.2f} s, alphabet tables {tables:.2f} s")
 
 
 def by_kind(seed: int, repeat: int) -> None:
-    ctx = strategies.make_context(ARN, REGION)
+    ctx = context.make_context(ARN, REGION)
     total = 0.0
-    for kind, (weight, strategy) in strategies.generated_kinds(ctx).items():
+    for kind, (weight, strategy) in generated.generated_kinds(ctx).items():
         best = min(_collect_cpu(strategy, weight, f"{seed + r}/{kind}") for r in range(repeat))
         total += best
         print(f"  {kind:30s} {weight:4d} cases {best * 1000:6.1f} ms cpu  {best / weight * 1e6:5.0f} us/case")
@@ -54,7 +54,7 @@ def by_kind(seed: int, repeat: int) -> None:
 
 def _collect_cpu(strategy: object, n: int, seed: str) -> float:
     cpu = time.process_time()
-    strategies.collect(strategy, n, seed, set())  # type: ignore[arg-type]
+    driver.collect(strategy, n, seed, set())  # type: ignore[arg-type]
     return time.process_time() - cpu
 
 
