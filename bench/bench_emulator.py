@@ -30,7 +30,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from conformance.endpoint.emulator import ReferenceEndpoint, seeded_volume_arn  # noqa: E402
+from conformance.endpoint import ReferenceEndpoint  # noqa: E402
+from conformance.endpoint.store import seeded_volume_arn  # noqa: E402
 from conformance.protocol import credentials, envelope, sigv4
 
 Prepared = tuple[bytes, dict[str, str]]

@@ -242,8 +242,7 @@ class Row:
 def measure(names: Iterable[str], opts: Options, log: Callable[[str], None],
             keep: Path | None = None) -> list[Row]:
     """Both tools on each endpoint; logs and reports go to ``keep`` (kept) or a temporary directory."""
-    from conformance.endpoint import faults
-    from conformance.endpoint.emulator import ReferenceEndpoint
+    from conformance.endpoint import ReferenceEndpoint, faults
     from conformance.spec.openapi import write_openapi
 
     rows: list[Row] = []

@@ -19,11 +19,11 @@ def reference_page() -> Path:
     return REFERENCE_PAGE
 
 
-# --- the reference endpoint (conformance.endpoint.emulator) ------------------------------------------------
+# --- the reference endpoint (conformance.endpoint) ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def reference_endpoint():  # type: ignore[no-untyped-def]
     """A fault-free reference endpoint on 127.0.0.1 (port 0), shared by one test module."""
-    from conformance.endpoint.emulator import ReferenceEndpoint
+    from conformance.endpoint import ReferenceEndpoint
 
     with ReferenceEndpoint() as endpoint:
         yield endpoint

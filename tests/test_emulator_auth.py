@@ -11,7 +11,7 @@ import pytest
 import requests
 from aws_requests_auth.aws_auth import AWSRequestsAuth
 
-from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.endpoint import ReferenceEndpoint
 from conformance.protocol import credentials, envelope, sigv4
 
 Post = Any  # the post_to fixture

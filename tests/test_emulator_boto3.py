@@ -14,7 +14,7 @@ boto3 = pytest.importorskip("boto3")
 from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
-from conformance.endpoint.emulator import ReferenceEndpoint  # noqa: E402
+from conformance.endpoint import ReferenceEndpoint  # noqa: E402
 from conformance.protocol import credentials  # noqa: E402
 
 EXAMPLE = credentials.EXAMPLE_CREDENTIALS

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from conformance.cli import main as cli
-from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.endpoint import ReferenceEndpoint
 from conformance.endpoint.faults import ALL_FAULTS, FAULTS, WARNING_FAULTS, FaultSet
 from conformance.endpoint.validation import RequestValidator
 from conformance.errors import UsageError

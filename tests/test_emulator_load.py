@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.endpoint import ReferenceEndpoint
 from conformance.endpoint.store import Store, split_volume_arn
 
 Created = list[tuple[str, str]]   # (description, SnapshotId)

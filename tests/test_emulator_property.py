@@ -19,7 +19,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.endpoint import ReferenceEndpoint
 from conformance.protocol import envelope
 from conformance.spec import schemas
 
@@ -64,7 +64,7 @@ class _Failures(logging.Handler):
 @pytest.fixture(scope="module")
 def watched() -> Iterator[tuple[ReferenceEndpoint, _Failures, requests.Session]]:
     failures = _Failures()
-    logger = logging.getLogger("conformance.endpoint.emulator")
+    logger = logging.getLogger("conformance.endpoint")
     logger.addHandler(failures)
     try:
         with ReferenceEndpoint() as endpoint, requests.Session() as session:

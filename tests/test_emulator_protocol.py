@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import requests
 
-from conformance.endpoint.emulator import MAX_BODY_BYTES, ReferenceEndpoint
+from conformance.endpoint import ReferenceEndpoint
+from conformance.endpoint.app import MAX_BODY_BYTES
 from conformance.protocol import envelope
 from conformance.spec import schemas
 

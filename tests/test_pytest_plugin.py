@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conformance.endpoint.emulator import ReferenceEndpoint
+from conformance.endpoint import ReferenceEndpoint
 from conformance.protocol.credentials import Credentials
 from conformance.suite.rules import RULES
 

@@ -4,7 +4,8 @@ In memory by default; given a file path, the state persists across restarts.  On
 connection is shared by every request thread behind a lock (SQLite serialises writers
 anyway).  Snapshot ids are ``snap-`` plus hex digits from a random source, retried until
 unique in the database, so an id is never handed out twice, even across restarts of a
-persistent store (API_CreateSnapshot.md > Response Elements > SnapshotId).
+persistent store (API_CreateSnapshot.md > Response Elements > SnapshotId).  Every endpoint
+starts with the reference page's example gateway and volume (:func:`seeded_volume_arn`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,17 @@ CREATE TABLE IF NOT EXISTS snapshots (
 """
 DEFAULT_VOLUME_SIZE = 10 * 1024**3
 MAX_ID_ATTEMPTS = 1000
+SEED_ACCOUNT = "111122223333"           # API_CreateSnapshot.md > Examples
+SEED_GATEWAY_ID = "sgw-12A3456B"
+SEED_VOLUME_ID = "vol-1122AABB"
+
+
+def seeded_gateway_arn(region: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:storagegateway:{region}:{SEED_ACCOUNT}:gateway/{SEED_GATEWAY_ID}"
+
+
+def seeded_volume_arn(region: str, partition: str = "aws") -> str:
+    return f"{seeded_gateway_arn(region, partition)}/volume/{SEED_VOLUME_ID}"
 
 
 @dataclass(frozen=True)

@@ -2,27 +2,29 @@
 
 The constraints come from ``schemas/`` only (loaded through :mod:`conformance.spec.schemas`, with
 ``pattern`` evaluated as java.util.regex).  Each jsonschema error becomes one
-:class:`Violation` rendered the way AWS's JSON services word it (PROTOCOL.md > Errors)::
+:class:`Violation` rendered the way AWS's JSON services word it (docs/protocol.md > Observed answers)::
 
     2 validation errors detected: Value null at 'volumeARN' failed to satisfy constraint:
     Member must not be null; Value '' at 'snapshotDescription' failed to satisfy constraint:
     Member must have length greater than or equal to 1
 
 A member of the wrong JSON type is not a validation error but a deserialization one
-(SerializationException, PROTOCOL.md > Errors): :class:`WrongType` is raised for it.
-JSON ``null`` members count as absent and unknown members are ignored (PROTOCOL.md > The
-request).  Validators are built once; a :class:`~conformance.faults.FaultSet` may move
-constraints (schema edits), count lengths in bytes, or coerce numbers to strings; a
-:class:`~conformance.faults.VariantSet` may apply the botocore model's constraints or count
-lengths in UTF-16 code units (both conformant).
+(SerializationException, docs/protocol.md > JSON text): :class:`WrongType` is raised for it.
+JSON ``null`` members count as absent and unknown members are ignored (docs/protocol.md >
+The request).  The schemas are compiled once per endpoint (:func:`operation_validators`: one
+registry, one validator per operation); a :class:`~conformance.endpoint.faults.FaultSet` may
+move constraints (schema edits), count lengths in bytes, or coerce numbers to strings; a
+:class:`~conformance.endpoint.variants.VariantSet` may apply the botocore model's constraints
+or count lengths in UTF-16 code units (both conformant).
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
@@ -30,10 +32,13 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from conformance.endpoint.faults import REMOVE, FaultSet, SchemaEdit, VariantSet
+from conformance.endpoint.faults import FaultSet
+from conformance.endpoint.named import REMOVE, SchemaEdit
+from conformance.endpoint.variants import VariantSet
 from conformance.spec import schemas
+from conformance.spec.text import utf8_len, utf16_len
 
-# jsonschema keyword -> AWS's constraint wording (PROTOCOL.md > Errors > constraint violation).
+# jsonschema keyword -> AWS's constraint wording (docs/protocol.md > Observed answers).
 # Lists are measured with the same "length" wording as strings.
 CONSTRAINT_TEXT: dict[str, Callable[[Any], str]] = {
     "required": lambda _: "Member must not be null",
@@ -70,6 +75,9 @@ LIST_VOLUMES_SCHEMA: dict[str, Any] = {
                 "GatewayARN pattern as the reference's VolumeARN prefix",
 }
 EXTRA_SCHEMAS: dict[str, dict[str, Any]] = {"ListVolumesRequest": LIST_VOLUMES_SCHEMA}
+_ASCII_DIGITS = re.compile(r"^[0-9]{1,30}$")   # a byte count, a ListVolumes marker
+# The operations the endpoint serves, and the schema of each one's request body.
+OPERATION_SCHEMAS = {"CreateSnapshot": "CreateSnapshotRequest", "ListVolumes": "ListVolumesRequest"}
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,12 @@ def message(violations: Sequence[Violation]) -> str:
     return f"{len(violations)} validation {noun} detected: " + "; ".join(map(str, violations))
 
 
+def ascii_decimal(text: str) -> int | None:
+    """A non-negative decimal in ASCII digits (str.isdigit also takes '²'), else None."""
+    text = text.strip()
+    return int(text) if _ASCII_DIGITS.match(text) else None
+
+
 def drop_nulls(value: Any) -> Any:
     """The value with every object member whose value is JSON null removed (= absent)."""
     if isinstance(value, dict):
@@ -125,14 +139,6 @@ def drop_nulls(value: Any) -> Any:
     if isinstance(value, list):
         return [drop_nulls(v) for v in value]
     return value
-
-
-def _utf8_length(instance: str) -> int:
-    return len(instance.encode("utf-8", "surrogatepass"))
-
-
-def _utf16_length(instance: str) -> int:
-    return len(instance.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _counting_lengths(measure: Callable[[str], int], unit: str) -> Any:
@@ -150,9 +156,9 @@ def _counting_lengths(measure: Callable[[str], int], unit: str) -> Any:
 
 
 # Fault "length-in-bytes": the same schemas, lengths counted in UTF-8 bytes.
-ByteLengthValidator = _counting_lengths(_utf8_length, "bytes")
-# Variant "utf16-lengths": lengths counted as java.lang.String.length() does (PROTOCOL.md > Constraints).
-Utf16LengthValidator = _counting_lengths(_utf16_length, "UTF-16 code units")
+ByteLengthValidator = _counting_lengths(utf8_len, "bytes")
+# Variant "utf16-lengths": lengths counted as java.lang.String.length() does (docs/protocol.md > Constraints).
+Utf16LengthValidator = _counting_lengths(utf16_len, "UTF-16 code units")
 
 
 def apply_edits(documents: dict[str, dict[str, Any]],
@@ -180,25 +186,53 @@ def _json_number_text(value: int | float) -> str:
     return str(value) if isinstance(value, int) else repr(value)
 
 
+@dataclass(frozen=True)
+class CompiledSchemas:
+    """The schemas with the faults' and variants' edits, in one registry, and how to check them."""
+
+    documents: dict[str, dict[str, Any]]
+    registry: Registry = field(repr=False)
+    validator_class: Any
+    coerce_numbers: bool     # fault "wrong-type-coerced"
+
+
+def compile_schemas(faults: FaultSet | None = None, variants: VariantSet | None = None) -> CompiledSchemas:
+    """``schemas/`` (and :data:`EXTRA_SCHEMAS`) as ``faults`` and ``variants`` edit and measure them."""
+    faults = faults or FaultSet()
+    variants = variants or VariantSet()
+    documents = apply_edits({**schemas.load_all(), **EXTRA_SCHEMAS},
+                            (*variants.schema_edits(), *faults.schema_edits()))
+    # Without "$schema", $ref'd schemas keep this validator class (see conformance.spec.schemas).
+    documents = {n: {k: v for k, v in d.items() if k != "$schema"} for n, d in documents.items()}
+    registry: Registry = Registry().with_resources(
+        (d["$id"], Resource.from_contents(d, default_specification=DRAFT202012))
+        for d in documents.values())
+    cls = (ByteLengthValidator if faults("length-in-bytes")
+           else Utf16LengthValidator if variants("utf16-lengths") else schemas.JavaPatternValidator)
+    return CompiledSchemas(documents, registry, cls, faults("wrong-type-coerced"))
+
+
+def operation_validators(faults: FaultSet | None = None,
+                         variants: VariantSet | None = None) -> dict[str, RequestValidator]:
+    """One validator per operation (:data:`OPERATION_SCHEMAS`), over schemas compiled once."""
+    compiled = compile_schemas(faults, variants)
+    return {operation: RequestValidator(name, compiled=compiled)
+            for operation, name in OPERATION_SCHEMAS.items()}
+
+
 class RequestValidator:
-    """Validates one operation's request body against the (fault-adjusted) schemas."""
+    """Validates one operation's request body against the (fault-adjusted) schemas.
+
+    ``compiled`` shares schemas already compiled; without it they are compiled for
+    ``faults`` and ``variants``.
+    """
 
     def __init__(self, schema_name: str = "CreateSnapshotRequest", faults: FaultSet | None = None,
-                 variants: VariantSet | None = None) -> None:
-        faults = faults or FaultSet()
-        variants = variants or VariantSet()
-        documents = apply_edits({**schemas.load_all(), **EXTRA_SCHEMAS},
-                                (*variants.schema_edits(), *faults.schema_edits()))
-        # Without "$schema", $ref'd schemas keep this validator class (see conformance.spec.schemas).
-        documents = {n: {k: v for k, v in d.items() if k != "$schema"} for n, d in documents.items()}
-        registry: Registry = Registry().with_resources(
-            (d["$id"], Resource.from_contents(d, default_specification=DRAFT202012))
-            for d in documents.values())
-        cls = (ByteLengthValidator if faults("length-in-bytes")
-               else Utf16LengthValidator if variants("utf16-lengths") else schemas.JavaPatternValidator)
-        self.schema = documents[schema_name]
-        self._validator = cls(self.schema, registry=registry)
-        self._coerce_numbers = faults("wrong-type-coerced")
+                 variants: VariantSet | None = None, *, compiled: CompiledSchemas | None = None) -> None:
+        compiled = compiled or compile_schemas(faults, variants)
+        self.schema = compiled.documents[schema_name]
+        self._validator = compiled.validator_class(self.schema, registry=compiled.registry)
+        self._coerce_numbers = compiled.coerce_numbers
 
     def violations(self, params: Any) -> list[Violation]:
         """Every violated constraint of ``params`` (null members count as absent).

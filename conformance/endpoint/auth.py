@@ -1,0 +1,190 @@
+"""SigV4 authentication of a request to the reference endpoint (docs/protocol.md > SigV4, Observed answers).
+
+:class:`SigV4Verifier` checks, in AWS's order, the Authorization header's presence and syntax,
+the signed ``host``, the access key (and session token), the credential scope, the clock
+window and the payload hash, then the signature itself, and raises
+:class:`~conformance.endpoint.errors.ApiError` with AWS's error type.  The canonical request
+and the signature are :mod:`conformance.protocol.sigv4`'s, the same code the suite signs with.
+The faults it consults let a check go (``signature-unchecked``, ``scope-unchecked``, ...); the
+variants change the answer's names and status (``auth-403``, ``request-expired``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from werkzeug.wrappers import Request
+
+from conformance.endpoint.errors import (
+    COMMON_ERROR_NAMES,
+    ApiError,
+    incomplete_signature,
+    invalid_signature,
+    missing_authentication,
+)
+from conformance.endpoint.faults import FaultSet
+from conformance.endpoint.variants import VariantSet
+from conformance.protocol import envelope, sigv4
+from conformance.protocol.credentials import Credentials
+
+CLOCK_WINDOW = timedelta(minutes=15)    # docs/protocol.md > SigV4: 15 min documented, 5 live
+LIVE_CLOCK_WINDOW = timedelta(minutes=5)   # variant "five-minute-clock-window"
+_AMZ_DATE = re.compile(r"^[0-9]{8}T[0-9]{6}Z$")
+
+
+def clock_window(variants: VariantSet) -> timedelta:
+    """How far X-Amz-Date may be from the clock, either way."""
+    return LIVE_CLOCK_WINDOW if variants("five-minute-clock-window") else CLOCK_WINDOW
+
+
+class SigV4Verifier:
+    """Checks a request's SigV4 signature; raises :class:`ApiError` with AWS's error type."""
+
+    def __init__(self, region: str, credentials: Credentials, faults: FaultSet,
+                 service: str = envelope.SERVICE, window: timedelta = CLOCK_WINDOW,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 variants: VariantSet | None = None) -> None:
+        self.region, self.credentials, self.faults = region, credentials, faults
+        self.service, self.window, self.clock = service, window, clock
+        self.variants = variants or VariantSet()
+
+    def verify(self, request: Request, body: bytes) -> None:
+        try:
+            self._verify(request, body)
+        except ApiError as err:
+            if self.variants("auth-403"):   # the Common Errors page's names and status
+                raise ApiError(COMMON_ERROR_NAMES.get(err.type, err.type), err.message, 403) from None
+            raise
+
+    def _verify(self, request: Request, body: bytes) -> None:
+        header = request.headers.get("Authorization")
+        if header is None:
+            if self.faults("auth-optional"):
+                return
+            raise missing_authentication()
+        auth = self._parse(header)
+        amz_date = self._amz_date(request)
+        if "host" not in auth.signed_headers and not self.faults("host-unsigned-accepted"):
+            raise incomplete_signature("The host header must be among the SignedHeaders")
+        self._check_key(auth, request)
+        self._check_scope(auth, amz_date)
+        self._check_clock(amz_date)
+        self._check_signature(auth, request, amz_date, self._payload_hash(request, body))
+
+    def _parse(self, header: str) -> sigv4.Authorization:
+        try:
+            return sigv4.parse_authorization(header)
+        except sigv4.MalformedAuthorization as exc:
+            if self.faults("malformed-auth-as-missing"):
+                raise missing_authentication() from None
+            raise incomplete_signature(f"Malformed Authorization header: {exc}") from None
+
+    @staticmethod
+    def _amz_date(request: Request) -> str:
+        value = request.headers.get("X-Amz-Date", "").strip()
+        if not _AMZ_DATE.match(value):
+            raise incomplete_signature("A signed request needs an X-Amz-Date header in the form "
+                                       "YYYYMMDDTHHMMSSZ")
+        try:
+            datetime.strptime(value, sigv4.AMZ_DATE_FORMAT)
+        except ValueError:
+            raise incomplete_signature(f"X-Amz-Date is not a valid time: {value}") from None
+        return value
+
+    def _check_key(self, auth: sigv4.Authorization, request: Request) -> None:
+        if auth.access_key != self.credentials.access_key:
+            if self.faults("unknown-key-as-signature"):
+                raise invalid_signature("The signature computed by the server does not match the one "
+                                        "provided")
+            raise ApiError("UnrecognizedClientException", "The access key id in the request is not known")
+        wanted = self.credentials.session_token
+        if wanted is not None and request.headers.get("X-Amz-Security-Token") != wanted:
+            raise ApiError("UnrecognizedClientException", "The security token in the request is not valid")
+
+    def _check_scope(self, auth: sigv4.Authorization, amz_date: str) -> None:
+        if auth.terminator != "aws4_request":
+            raise invalid_signature(f"Credential should be scoped with the terminator 'aws4_request', "
+                                    f"not '{auth.terminator}'")
+        if not self.faults("scope-unchecked"):
+            if auth.service != self.service and not self.faults("scope-service-unchecked"):
+                raise invalid_signature(f"Credential should be scoped to the service '{self.service}', "
+                                        f"not '{auth.service}'")
+            if auth.region != self.region:
+                raise invalid_signature(f"Credential should be scoped to the region '{self.region}', "
+                                        f"not '{auth.region}'")
+        if auth.datestamp != amz_date[:8] and not self.faults("scope-date-unchecked"):
+            raise invalid_signature(f"Date in the credential scope ({auth.datestamp}) does not match "
+                                    f"the date of X-Amz-Date ({amz_date[:8]})")
+
+    def _check_clock(self, amz_date: str) -> None:
+        if self.faults("clock-skew-unchecked"):
+            return
+        when = datetime.strptime(amz_date, sigv4.AMZ_DATE_FORMAT).replace(tzinfo=UTC)
+        now = self.clock()
+        minutes = int(self.window.total_seconds() // 60)
+        kind = "RequestExpired" if self.variants("request-expired") else "InvalidSignatureException"
+        if when < now - self.window:
+            raise ApiError(kind, f"Signature expired: {amz_date} is now earlier than "
+                                 f"{_amz_time(now - self.window)} ({_amz_time(now)} - {minutes} min.)")
+        if when > now + self.window and not self.faults("future-dates-accepted"):
+            raise ApiError(kind, f"Signature not yet current: {amz_date} is still later than "
+                                 f"{_amz_time(now + self.window)} ({_amz_time(now)} + {minutes} min.)")
+
+    def _payload_hash(self, request: Request, body: bytes) -> str:
+        declared = request.headers.get("X-Amz-Content-Sha256")
+        if declared and self.faults("payload-unchecked"):
+            return declared.strip()          # the fault: the client's word for the body's hash
+        actual = sigv4.sha256_hex(body)      # always the body actually received
+        if declared is not None and declared.strip().lower() != actual:
+            raise invalid_signature("The x-amz-content-sha256 header does not match the body received")
+        return actual
+
+    def _check_signature(self, auth: sigv4.Authorization, request: Request, amz_date: str,
+                         payload_hash: str) -> None:
+        if self.faults("signature-unchecked"):
+            return
+        path, query = _request_target(request)
+        headers, names = self._signed_headers(auth, request)
+        canonical = sigv4.canonical_request(request.method, path, query, headers, names, payload_hash)
+        expected = sigv4.signature(self.credentials.secret_key, amz_date, auth.scope, canonical)
+        if not _digests_equal(expected, auth.signature):
+            raise invalid_signature("The signature computed by the server does not match the one provided; "
+                                    "check the secret access key and the signing method")
+
+    def _signed_headers(self, auth: sigv4.Authorization,
+                        request: Request) -> tuple[dict[str, str], tuple[str, ...]]:
+        """The signed headers' values as received, and the names to canonicalise."""
+        headers = {name: request.headers.get(name, "") for name in auth.signed_headers}
+        if self.faults("signed-headers-unread"):   # a signed Content-Type taken as expected, not read
+            headers.update({k: v for k, v in _ASSUMED_SIGNED_VALUES.items() if k in headers})
+        names = auth.signed_headers
+        if self.faults("signed-headers-fixed"):    # the client's SignedHeaders list not followed
+            names = tuple(n for n in _FIXED_SIGNED_HEADERS if n in names or n != "x-amz-security-token")
+        return headers, names
+
+
+def _request_target(request: Request) -> tuple[str, str]:
+    """The request target's path and query, as the client sent them (before any decoding)."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("PATH_INFO") or "/"
+    path, _, query = raw.partition("?")
+    if "://" in path:  # absolute-form request target: keep the path part
+        path = "/" + path.split("://", 1)[1].partition("/")[2]
+    return path, query
+
+
+# The fault signed-headers-unread: a signed Content-Type canonicalised with the value a correct client
+# sends, not the value received.
+_ASSUMED_SIGNED_VALUES = {"content-type": envelope.JSON_CONTENT_TYPE}
+# The fault signed-headers-fixed: these are canonicalised (the token only when signed), nothing else.
+_FIXED_SIGNED_HEADERS = ("host", "x-amz-date", "x-amz-security-token")
+
+
+def _digests_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode("ascii", "replace"), b.encode("ascii", "replace"))
+
+
+def _amz_time(when: datetime) -> str:
+    return when.strftime(sigv4.AMZ_DATE_FORMAT)
