@@ -1,4 +1,7 @@
-"""SigV4 verification by the reference endpoint: each defect gets AWS's error type (PROTOCOL.md > Errors)."""
+"""SigV4 verification by the reference endpoint: each defect gets AWS's error type.
+
+The types are those of docs/protocol.md > Observed answers.
+"""
 
 from __future__ import annotations
 

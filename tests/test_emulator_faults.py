@@ -30,7 +30,7 @@ Answers = list[Any]   # requests.Response, or the exception raised when no answe
 Send = Callable[[ReferenceEndpoint, Post], Answers]
 ERROR_CODES = set(schemas.load("StorageGatewayErrorBody")["properties"]["error"]["properties"]
                   ["errorCode"]["enum"])
-# HELPERS.md > Contract: the reference endpoint's faults (the names are a contract).
+# The reference endpoint's fault names are a contract (ARCHITECTURE.md > Contracts; serve --list-faults).
 CONTRACT_FAULTS = (
     "description-max-off-by-one", "description-min-unchecked", "description-required-unchecked",
     "volume-arn-pattern-unchecked", "volume-arn-min-off-by-one", "tag-key-pattern-unchecked",

@@ -144,7 +144,7 @@ def test_request_bodies_schemathesis_generates_from_the_document_are_valid_for_j
         bodies.append(case.body)
 
     collect()
-    # null stands for an absent optional member on the wire (PROTOCOL.md > The request)
+    # null stands for an absent optional member on the wire (docs/protocol.md > The request)
     invalid = [b for b in bodies
                if not is_valid("CreateSnapshotRequest", {k: v for k, v in b.items() if v is not None})]
     assert bodies and not invalid, invalid[:3]

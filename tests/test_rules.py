@@ -48,7 +48,7 @@ def test_every_rule_is_complete_and_cites_a_source(rule: Rule):
     assert rule.area == rule.id.split(".")[0]
     assert rule.severity in ("MUST", "SHOULD")
     assert rule.statement.endswith(".") and "\n" not in rule.statement
-    assert any(s in rule.source for s in ("API_CreateSnapshot.md", "PROTOCOL.md", "awsJson1_1", "SigV4",
+    assert any(s in rule.source for s in ("API_CreateSnapshot.md", "docs/protocol.md", "awsJson1_1", "SigV4",
                                           "botocore", "HTTP/1.1"))
     case_rule = not rule.id.startswith("response.") and rule.id not in EXCHANGE_RULES
     assert bool(rule.allowed) == case_rule

@@ -29,7 +29,7 @@ from conformance.spec.schemas import SCHEMA_DIR, SCHEMA_NAMES
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference" / "API_CreateSnapshot.md"
 REFERENCE_ENV = "SGW_REFERENCE"
-DOCUMENT = re.compile(r"\b(?:API_\w+\.md|[A-Z]+\.md|botocore model)")
+DOCUMENT = re.compile(r"\b(?:API_\w+\.md|docs/protocol\.md|[A-Z]+\.md|botocore model)")
 ACTIONS = ("check", "compare_botocore", "summary", "openapi")
 CONSTRAINT_KEYWORDS = ("minLength", "maxLength", "minItems", "maxItems", "pattern", "enum", "items",
                        "additionalProperties")
@@ -127,7 +127,8 @@ def check(reference: Path, directory: Path, *, write: bool = False) -> int:
     sys.stdout.writelines(line if line.endswith("\n") else line + "\n" for line in diff)
     changed = sum(1 for line in diff if line.startswith("+++ "))
     print(f"\nFAIL: {changed} schema file(s) in {directory} differ from what {reference} gives "
-          "(a file was edited by hand, or the page or conformance/derive.py changed; --write regenerates)")
+          "(a file was edited by hand, or the page or conformance/spec/derive.py changed; "
+          "--write regenerates)")
     return 1
 
 

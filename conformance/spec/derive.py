@@ -26,7 +26,7 @@ from conformance.spec.schemas import BASE_URI, SCHEMA_NAMES
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 PATTERN_DIALECT = "java.util.regex, whole-string match (Matcher.matches)"
-PROTOCOL = "PROTOCOL.md"
+PROTOCOL = "docs/protocol.md"   # the project's protocol notes: conformance.spec.notes.CITATION
 UNKNOWN_MEMBERS_SOURCE = f"{PROTOCOL} > The request: unknown members are ignored (not constrained here)"
 ERROR_TYPE_SOURCE = f"{PROTOCOL} > Errors (awsJson1_1: the error type travels in the body field __type)"
 ERROR_DETAILS_SOURCE = "botocore model > errorDetails (map of string to string)"
@@ -450,7 +450,7 @@ def read_tag_text(member: Member) -> TagText:
     if not shown <= set(TAG_SPECIAL_CHARACTERS) or len(shown) + mangled != len(TAG_SPECIAL_CHARACTERS):
         raise ReferenceFormatError(
             f"the Tags text lists special characters {specials.group(1)!r}, which do not decode to "
-            f"{' '.join(TAG_SPECIAL_CHARACTERS)} (update TAG_SPECIAL_CHARACTERS in conformance/derive.py)")
+            f"{' '.join(TAG_SPECIAL_CHARACTERS)} (update conformance.spec.derive.TAG_SPECIAL_CHARACTERS)")
     return TagText(
         specials=TAG_SPECIAL_CHARACTERS,
         mangled=tuple(c for c in TAG_SPECIAL_CHARACTERS if c not in shown),

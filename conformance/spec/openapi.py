@@ -10,8 +10,9 @@ rewritten with :func:`conformance.javaregex.to_ecma` (kept in ``pattern``) and
 give Java's verdicts; the Java text stays in ``x-java-pattern``.  A pattern with no faithful
 translation is left out and described in ``x-untranslated-pattern``.
 
-Sources: PROTOCOL.md > The request (POST /, headers, media type, SigV4), > Errors (400,
-400/403 for authentication); API_CreateSnapshot.md > Response Elements (HTTP 200).
+Sources: docs/protocol.md > The request (POST /, headers, media type), docs/protocol.md > SigV4,
+docs/protocol.md > Errors (400), docs/protocol.md > Disputed points (400/403 for authentication);
+API_CreateSnapshot.md > Response Elements (HTTP 200).
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ OPENAPI_VERSION = "3.1.0"
 SECURITY_SCHEME = "sigv4"
 REF_PREFIX = "#/components/schemas/"
 # Request bodies: an optional member sent as JSON null is treated as absent, so the wire
-# accepts null there (PROTOCOL.md > The request; Smithy null tests for awsJson servers).
+# accepts null there (docs/protocol.md > The request; Smithy null tests for awsJson servers).
 REQUEST_COMPONENTS = frozenset({"CreateSnapshotRequest", "Tag"})
-NULL_SOURCE = "PROTOCOL.md > The request (a member whose value is JSON null is treated as absent)"
+NULL_SOURCE = "docs/protocol.md > The request (a member whose value is JSON null is treated as absent)"
 
 # Where a translated pattern goes, by target dialect (ECMA is OpenAPI's own `pattern`).
 PATTERN_TARGETS: dict[str, tuple[str, Callable[[str], str]]] = {
@@ -52,10 +53,10 @@ SIGV4_DESCRIPTION = (
     "<yyyymmdd>/<region>/storagegateway/aws4_request; host, x-amz-date and x-amz-target are "
     "signed and the payload hash covers the body as sent. Not an API key: a client must compute "
     "the Authorization header (with X-Amz-Date) for every request, e.g. with a request hook. "
-    "Source: PROTOCOL.md > The request."
+    "Source: docs/protocol.md > SigV4."
 )
 
-# HTTP status -> (description, component schema); PROTOCOL.md > Errors.
+# HTTP status -> (description, component schema); docs/protocol.md > Errors.
 ERROR_RESPONSES: dict[str, tuple[str, str]] = {
     "400": ("Every error of this API (validation, serialization, unknown operation, unknown volume, "
             "authentication, throttling): the type travels in the body's __type.",
@@ -122,7 +123,7 @@ def _operation() -> dict[str, Any]:
             "name": "X-Amz-Target",
             "in": "header",
             "required": True,
-            "description": "The operation, awsJson1_1 style (PROTOCOL.md > The request).",
+            "description": "The operation, awsJson1_1 style (docs/protocol.md > The request).",
             "schema": {"type": "string", "const": envelope.CREATE_SNAPSHOT_TARGET,
                        "enum": [envelope.CREATE_SNAPSHOT_TARGET]},
         }],
@@ -138,7 +139,7 @@ def _success(media: str) -> dict[str, Any]:
     return {
         "description": "The snapshot was initiated (API_CreateSnapshot.md > Response Elements).",
         "headers": {"x-amzn-RequestId": {"schema": {"type": "string"},
-                                          "description": "Request id (PROTOCOL.md > Errors, last line)."}},
+                                          "description": "Request id (docs/protocol.md > The response)."}},
         "content": {media: {"schema": {"$ref": REF_PREFIX + "CreateSnapshotResponse"}}},
     }
 

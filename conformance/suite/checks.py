@@ -32,9 +32,9 @@ MODELLED_ERRORS: frozenset[str] = frozenset(_ERROR_SCHEMA["x-errors"])
 # botocore model > ErrorCode, as committed in schemas/StorageGatewayErrorBody.schema.json.
 ERROR_CODES: frozenset[str] = frozenset(
     _ERROR_SCHEMA["properties"]["error"]["properties"]["errorCode"]["enum"])
-# PROTOCOL.md > The request: awsJson1_1 answers in this media type (parameters tolerated).
+# docs/protocol.md > The response: awsJson1_1 answers in this media type (parameters tolerated).
 JSON_MEDIA_TYPE = "application/x-amz-json-1.1"
-# PROTOCOL.md > Errors: successful (and error) responses carry x-amzn-RequestId.
+# docs/protocol.md > The response: successful (and error) responses carry x-amzn-RequestId.
 REQUEST_ID_HEADER = "x-amzn-requestid"
 ERROR_TYPE_HEADER = "x-amzn-errortype"
 SUCCESS_REQUIRED = ("SnapshotId", "VolumeARN")   # API_CreateSnapshot.md > Response Elements

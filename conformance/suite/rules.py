@@ -19,14 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.spec import notes
 from conformance.suite.model import ANY_TYPE, Outcome
 
 SEVERITIES = ("MUST", "SHOULD")
 AREAS = ("envelope", "authentication", "validation", "accept", "state", "response", "transport")
 
 REF = "API_CreateSnapshot.md"
-PROTO = "PROTOCOL.md"
-OBSERVED = f"observed AWS behaviour ({PROTO} > Errors)"
+NOTES = notes.CITATION    # "docs/protocol.md", the project's protocol notes (shipped with the package)
+OBSERVED = f"observed AWS behaviour ({NOTES} > Observed answers)"
 SMITHY = "awsJson1_1 (smithy aws-json-1_1-protocol)"
 SIGV4 = "SigV4 (AWS Signature Version 4 signing process)"
 USER_GUIDE = "Storage Gateway User Guide > API Reference for Storage Gateway > Error responses"
@@ -248,7 +249,7 @@ _RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
     ("authentication.scope-date",
      "A signature whose credential scope date is not the date of X-Amz-Date is refused with "
      "InvalidSignatureException.", f"{SIGV4} > credential scope (date: yyyymmdd of X-Amz-Date); "
-     f"{PROTO} > Errors (wrong credential scope: region, service, date)", "MUST",
+     f"{NOTES} > Observed answers (wrong credential scope: region, service, date)", "MUST",
      _auth("InvalidSignatureException"), "auth-status"),
     ("authentication.expired",
      "A request dated 20 minutes in the past or in the future is refused (signature expired).",
@@ -256,11 +257,11 @@ _RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      _auth("InvalidSignatureException", "RequestExpired"), "clock-window"),
     ("authentication.payload-hash",
      "A request whose body differs from the body that was signed is refused with InvalidSignatureException.",
-     f"{SIGV4} > payload hash of the body as sent; {PROTO} > The request", "MUST",
+     f"{SIGV4} > payload hash of the body as sent; {NOTES} > SigV4", "MUST",
      _auth("InvalidSignatureException"), "auth-status"),
     ("authentication.host-signed",
      "A signature that does not cover the host header is refused.",
-     f"{SIGV4} > host must be signed; {PROTO} > The request", "MUST",
+     f"{SIGV4} > host must be signed; {NOTES} > SigV4", "MUST",
      _auth("InvalidSignatureException", "IncompleteSignatureException"), "host-signed"),
     # -- validation -----------------------------------------------------------------------------
     ("validation.VolumeARN.required", "A request without VolumeARN is refused as invalid.",
@@ -308,15 +309,15 @@ _RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      f"{REF} > Request Parameters; Response Elements", "MUST", SUCCESS, None),
     ("accept.unicode", "Non-ASCII and astral descriptions and Unicode tag keys and values (letters, spaces, "
      "numbers of any script) are accepted; lengths count characters, not bytes.",
-     f"{REF} > Request Parameters > Tags (letters, spaces, numbers in UTF-8); {PROTO} > Constraints",
+     f"{REF} > Request Parameters > Tags (letters, spaces, numbers in UTF-8); {NOTES} > Constraints",
      "MUST", SUCCESS, None),
     ("accept.boundaries", "Values exactly at every minimum and maximum (1 and 255 description characters, "
      "128-character keys, empty and 256-character values, 50 tags) are accepted.",
      f"{REF} > Request Parameters > Length Constraints", "MUST", SUCCESS, None),
     ("accept.null-optional", "\"Tags\": null is treated as if Tags were absent.",
-     f"{SMITHY} > null members; {PROTO} > The request", "MUST", SUCCESS, None),
+     f"{SMITHY} > null members; {NOTES} > The request", "MUST", SUCCESS, None),
     ("accept.unknown-member", "A member the API does not define is ignored (or refused, disputed).",
-     f"{PROTO} > The request (unknown members are ignored)", "MUST",
+     f"{NOTES} > The request (unknown members are ignored)", "MUST",
      (*SUCCESS, *VALIDATION, *SERIALIZATION), "unknown-member"),
     # -- state ----------------------------------------------------------------------------------
     ("state.unknown-volume", "A well-formed ARN of a volume that does not exist is refused with 400 "
@@ -326,9 +327,9 @@ _RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      "returned before.", f"{REF} > Response Elements > SnapshotId", "MUST", (), None),
     # -- response -------------------------------------------------------------------------------
     ("response.error-type", "Every error answer has a JSON body whose __type names the error.",
-     f"{SMITHY} > error responses; {PROTO} > Errors (botocore reads only the body __type)", "MUST", (), None),
+     f"{SMITHY} > error responses; {NOTES} > Errors (botocore reads only the body __type)", "MUST", (), None),
     ("response.error-type-header", "An X-Amzn-ErrorType header, when present, sanitises to the same type "
-     "as the body __type.", f"{SMITHY} > error responses; {PROTO} > Errors", "MUST", (), None),
+     "as the body __type.", f"{SMITHY} > error responses; {NOTES} > Errors", "MUST", (), None),
     ("response.error-shape", "An error body's message (message or Message) is a string or null (absent), "
      "and a modelled error's error.errorCode is one of the ErrorCode enum values (errorDetails, when "
      "present, a map of strings).",
@@ -344,7 +345,7 @@ _RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
     ("response.content-type", "Answers carry Content-Type application/x-amz-json-1.1.",
      f"{SMITHY} > Content-Type; {REF} > Examples", "SHOULD", (), None),
     ("response.request-id", "Answers of the service (a JSON body) carry an x-amzn-RequestId header.",
-     f"{REF} > Examples (x-amzn-RequestId); {PROTO} > Errors (successful responses carry it); botocore "
+     f"{REF} > Examples (x-amzn-RequestId); {NOTES} > The response (answers carry it); botocore "
      "JSON parser (reads x-amzn-requestid only)", "SHOULD", (), None),
     # -- transport ------------------------------------------------------------------------------
     ("transport.answered", "Every request gets a complete HTTP answer in time (no hang, reset, garbage, "
