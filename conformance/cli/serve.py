@@ -28,6 +28,7 @@ _REGION = re.compile(r"^[a-z0-9-]+$")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of `serve`."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
     parser.add_argument("--region", help="region of the endpoint (default us-east-2, or the partition "
@@ -87,20 +88,14 @@ def _banner(endpoint: ReferenceEndpoint, secret_origin: str) -> Iterator[str]:
 
 
 def command(args: argparse.Namespace) -> int:
+    """List the faults or variants, or serve until Ctrl-C or SIGTERM."""
     if args.list_faults:
         print(FaultSet.listing())
         return 0
     if args.list_variants:
         print(VariantSet.listing())
         return 0
-    faults, variants = FaultSet(args.fault), VariantSet(args.variant)
-    if args.region is not None and not _REGION.match(args.region):
-        raise UsageError(f"--region {args.region!r} is not a region name")
-    if not 0 <= args.port <= 65535:
-        raise UsageError(f"--port must be 0 (any free port) to 65535, not {args.port}")
-    key_pair, secret_origin = _credentials(args)
-    endpoint = ReferenceEndpoint(args.host, args.port, args.region, faults.names, args.state,
-                                 key_pair, _check_volumes(args.volume, variants), variants.names)
+    endpoint, secret_origin = _endpoint(args)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     stop = threading.Event()   # handlers first: a signal arriving right after the banner still stops us
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -110,6 +105,19 @@ def command(args: argparse.Namespace) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0
+
+
+def _endpoint(args: argparse.Namespace) -> tuple[ReferenceEndpoint, str]:
+    """The endpoint the arguments ask for (not started), and where its secret came from."""
+    faults, variants = FaultSet(args.fault), VariantSet(args.variant)
+    if args.region is not None and not _REGION.match(args.region):
+        raise UsageError(f"--region {args.region!r} is not a region name")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be 0 (any free port) to 65535, not {args.port}")
+    key_pair, secret_origin = _credentials(args)
+    endpoint = ReferenceEndpoint(args.host, args.port, args.region, faults.names, args.state,
+                                 key_pair, _check_volumes(args.volume, variants), variants.names)
+    return endpoint, secret_origin
 
 
 def _serve_until(endpoint: ReferenceEndpoint, secret_origin: str, stop: threading.Event) -> None:
