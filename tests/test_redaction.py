@@ -114,6 +114,19 @@ def test_a_short_secret_is_masked_only_as_a_whole_word() -> None:
         MARKER: f"a {MARKER}", "latest": "tests"}
 
 
+def test_a_short_secret_is_masked_in_its_json_escaped_and_percent_encoded_forms() -> None:
+    secret = 'ab"c/d+e'
+    text = f"{json.dumps(secret)} ab%22c%2Fd%2Be"
+    assert Secrets.of(secret, None).text(text) == f'"{MARKER}" {MARKER}'
+
+
+def test_hex_that_is_no_signature_sent_is_left_alone() -> None:
+    others = ("d" * 64, "0" * 64, PAYLOAD_HASH, SIGNATURE[::-1], f"Signature={SIGNATURE[::-1]}")
+    for text in others:
+        assert SECRETS.text(text) == text
+    assert SECRETS.text(f"sig {SIGNATURE}.") == f"sig {MARKER}."
+
+
 def test_values_too_short_to_be_credentials_and_none_mask_nothing() -> None:
     assert Secrets.of("abc", "", None).text("abc abc") == "abc abc"
     assert Secrets().body(b"abc") == b"abc"

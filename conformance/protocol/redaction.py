@@ -63,18 +63,18 @@ class Secrets:
     values: tuple[str, ...] = field(default=(), repr=False)   # never shown: they are the secrets
     _long: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
     _probes: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
-    _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _short: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        long_forms = tuple(dict.fromkeys(f for v in self.values if len(v) >= LONG_SECRET
-                                         for f in encoded_forms(v)))
+        long_forms = tuple(sorted(dict.fromkeys(f for v in self.values if len(v) >= LONG_SECRET
+                                                for f in encoded_forms(v)), key=len, reverse=True))
         short_forms = tuple(dict.fromkeys(f for v in self.values if len(v) < LONG_SECRET
                                           for f in encoded_forms(v)))
         probes = [f[:FRAGMENT_MIN] for f in (*long_forms, *short_forms)]
         probes += [f[-FRAGMENT_MIN:] for f in long_forms]
         object.__setattr__(self, "_long", long_forms)
         object.__setattr__(self, "_probes", tuple(dict.fromkeys(probes)))
-        object.__setattr__(self, "_pattern", _pattern(long_forms, short_forms))
+        object.__setattr__(self, "_short", _whole_words(short_forms))
 
     @staticmethod
     def of(*values: str | None) -> Secrets:
@@ -93,9 +93,14 @@ class Secrets:
     # -- masking ---------------------------------------------------------------------------------
     def text(self, text: str) -> str:
         """``text`` with every secret (and every cut piece of a long one) replaced by MARKER."""
-        if self._pattern is None or not self._may_hold(text):
+        if not self._probes or not self._may_hold(text):
             return text
-        return _without_fragments(self._pattern.sub(MARKER, text), self._long)
+        for form in self._long:          # longest first
+            if form in text:
+                text = text.replace(form, MARKER)
+        if self._short is not None:
+            text = self._short.sub(MARKER, text)
+        return _without_fragments(text, self._long)
 
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
         """Header names and values masked; the session token header's value is MARKER."""
@@ -104,7 +109,7 @@ class Secrets:
 
     def body(self, body: bytes) -> bytes:
         """A body with its secrets masked: in a JSON body only the strings holding one change."""
-        if self._pattern is None or not body:
+        if not self._probes or not body:
             return body
         try:
             text = body.decode("utf-8")
@@ -129,13 +134,12 @@ class Secrets:
         return any(probe in text for probe in self._probes)
 
 
-def _pattern(long_forms: tuple[str, ...], short_forms: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex for every form, longest first: a long form anywhere, a short one as a whole word."""
-    alternatives = [(len(f), re.escape(f)) for f in long_forms]
-    alternatives += [(len(f), f"{_WORD_EDGE_BEFORE}{re.escape(f)}{_WORD_EDGE_AFTER}") for f in short_forms]
-    if not alternatives:
+def _whole_words(forms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex matching any of ``forms`` (longest first) where it is a whole word."""
+    if not forms:
         return None
-    return re.compile("|".join(p for _, p in sorted(alternatives, key=lambda a: -a[0])))
+    words = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(f"{_WORD_EDGE_BEFORE}(?:{words}){_WORD_EDGE_AFTER}")
 
 
 def _is_json(text: str) -> bool:
