@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from conformance.spec import derive
-from conformance.spec.derive import ReferenceFormatError, build_schemas, parse_reference
+from conformance.spec.derive import build_schemas
+from conformance.spec.reference_page import Member, ReferenceFormatError, parse_reference
 from conformance.spec.schemas import SCHEMA_DIR, SCHEMA_NAMES
 
 # A page in the reference's markdown form, with the CreateSnapshot facts and our own wording.
@@ -312,7 +313,7 @@ def test_building_does_not_alter_the_parsed_page() -> None:
 
 
 def test_an_array_of_strings_becomes_an_array_schema_with_string_items() -> None:
-    member = derive.Member(name="Names", type_text="Array of strings", max_items=3,
+    member = Member(name="Names", type_text="Array of strings", max_items=3,
                            max_items_text="a list of up to 3 names")
     schema = derive.member_schema(member, "Request Parameters", derive._Sources(parse_reference(PAGE)))
     assert (schema["type"], schema["items"], schema["maxItems"]) == ("array", {"type": "string"}, 3)

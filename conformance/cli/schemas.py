@@ -24,6 +24,7 @@ from typing import Any
 
 from conformance.errors import UsageError
 from conformance.spec import botocore_compare, derive
+from conformance.spec.reference_page import ReferenceFormatError
 from conformance.spec.schemas import SCHEMA_DIR, SCHEMA_NAMES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -97,7 +98,7 @@ def regenerate(reference: Path) -> dict[str, str]:
         raise UsageError(f"cannot read {reference}: {exc}") from exc
     try:
         return derive.render_schemas(text)
-    except derive.ReferenceFormatError as exc:
+    except ReferenceFormatError as exc:
         raise UsageError(f"{reference}: {exc}") from exc
 
 
