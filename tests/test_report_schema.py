@@ -23,8 +23,8 @@ from conformance.suite import checks
 from conformance.suite.cases import generate_cases
 from conformance.suite.cases.profiles import PROFILES
 from conformance.suite.config import RunConfig
-from conformance.suite.signing import SIGNING_MODES
 from conformance.suite.rules import AREAS, RULES, SEVERITIES
+from conformance.suite.signing import SIGNING_MODES
 
 FAULTS = ("description-max-off-by-one", "snapshot-id-repeated")
 
