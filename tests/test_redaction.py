@@ -183,3 +183,13 @@ def test_an_exchange_with_an_endpoint_echoing_the_request_holds_no_secret_token_
     payload_hash = hashlib.sha256(exchange.request.body).hexdigest()
     assert f"x-amz-content-sha256: {payload_hash}" in message["message"].lower()
     assert {k.lower(): v for k, v in exchange.request.headers.items()}["x-amz-content-sha256"] == payload_hash
+
+
+def test_a_short_secret_the_request_showed_in_its_volume_arn_is_left_in_the_echo_of_the_answer() -> None:
+    arn = "arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-test/volume/vol-1122AABB"
+    secrets = Secrets.of("test", "test")
+    answer = json.dumps({"VolumeARN": arn, "message": "secret test"}).encode()
+    assert secrets.body(answer) != answer                               # masked when nothing showed it
+    assert secrets.public_in(arn).body(answer) == answer                # the request showed it: kept
+    long_secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    assert long_secret not in Secrets.of(long_secret).public_in(long_secret).text(long_secret)

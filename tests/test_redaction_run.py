@@ -221,3 +221,12 @@ def _served_url(process: subprocess.Popen[str]) -> str:
         if name == "faults":
             break
     raise AssertionError(f"serve printed no url: {process.stderr.read() if process.stderr else ''}")
+
+
+def test_with_test_test_a_conformant_endpoint_whose_volume_arn_holds_test_passes(
+        localstack_env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    arn = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-test/volume/vol-0E57AABB"
+    with ReferenceEndpoint(credentials=Credentials("test", "test"), volumes=[arn]) as ep:
+        code, out, _ = run(capsys, "run", "--endpoint", ep.url, "--volume-arn", arn, "--profile", "quick",
+                           "--report-dir", str(tmp_path / "r"))
+    assert code == 0, out

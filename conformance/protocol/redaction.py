@@ -13,7 +13,9 @@ A secret is matched in its encoded forms (as is, JSON-escaped, percent-encoded).
 occurs, and so is a start or an end of it of :data:`FRAGMENT_MIN` characters or more (what is left
 of it where an endpoint cut its message to length).  A shorter value, such as the ``test`` /
 ``test`` pair LocalStack users pass, is masked only as a whole word (not inside ``latest`` or
-``untested``), and one under :data:`MIN_SECRET` characters is not masked at all.  In a JSON answer
+``untested``), and not where the request itself showed it in the open (a VolumeARN with a
+``-test-`` part: see :meth:`Secrets.public_in`); one under :data:`MIN_SECRET` characters is not
+masked at all.  In a JSON answer
 only the string values (and member names) that hold a secret change, so it stays the same JSON.
 """
 
@@ -90,6 +92,14 @@ class Secrets:
         token = [v for k, v in headers.items() if k.lower() == TOKEN_HEADER]
         return self.with_values([*sent_signatures(headers), *token])
 
+    def public_in(self, text: str) -> Secrets:
+        """These secrets less the short ones that ``text`` (what the request itself sent in the
+        open, e.g. a VolumeARN holding ``test``) shows as a whole word: masking those in the answer
+        would only corrupt its echo of the request, and the checks that judge it."""
+        if self._short is None or not self._short.search(text):
+            return self
+        return Secrets(tuple(v for v in self.values if len(v) >= LONG_SECRET or not _shows(text, v)))
+
     # -- masking ---------------------------------------------------------------------------------
     def text(self, text: str) -> str:
         """``text`` with every secret (and every cut piece of a long one) replaced by MARKER."""
@@ -140,6 +150,12 @@ def _whole_words(forms: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
     words = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return re.compile(f"{_WORD_EDGE_BEFORE}(?:{words}){_WORD_EDGE_AFTER}")
+
+
+def _shows(text: str, value: str) -> bool:
+    """``value`` (in any of its forms) stands in ``text`` as a whole word."""
+    words = _whole_words(encoded_forms(value))
+    return words is not None and words.search(text) is not None
 
 
 def _is_json(text: str) -> bool:
