@@ -37,6 +37,7 @@ from conformance.cli.run import secrets_of
 from conformance.errors import UsageError
 from conformance.protocol.redaction import Secrets
 from conformance.reports.report_json import exchange_evidence
+from conformance.suite import rulebook
 from conformance.suite.budget import Counts, SharedCounts
 from conformance.suite.cases.profiles import PROFILES
 from conformance.suite.checks import EXCHANGE_CHECKS, RUN_CHECKS, RuleResult, Scoreboard
@@ -49,7 +50,6 @@ from conformance.suite.config import (
 )
 from conformance.suite.engine import Session
 from conformance.suite.model import Case
-from conformance.suite.rules import RULES
 from conformance.suite.safety import LIVE_MAX_SNAPSHOTS
 
 NAME = "sgw-conformance"
@@ -176,7 +176,8 @@ class SuiteNode(pytest.Collector):
     """The parent of the rule items (not a file)."""
 
     def collect(self) -> list[pytest.Item]:
-        ordered = [r for r in RULES if r not in CROSS_CUTTING] + [r for r in RULES if r in CROSS_CUTTING]
+        rules = rulebook.load().rules
+        ordered = [r for r in rules if r not in CROSS_CUTTING] + [r for r in rules if r in CROSS_CUTTING]
         return [RuleItem.from_parent(self, name=rule_id) for rule_id in ordered]
 
 

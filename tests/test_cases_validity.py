@@ -12,8 +12,10 @@ from conformance.spec import javaregex
 from conformance.spec.text import utf16_len
 from conformance.suite.cases.limits import botocore_disputed, length_disputed, limits, pattern_disputed
 from conformance.suite.cases.oracle import violations
-from conformance.suite.rules import RULES
+from conformance.suite.rulebook import load as load_rulebook
 from conformance.suite.signing import SIGNING_MODES
+
+RULES = load_rulebook().rules
 
 
 # --- validity: each case breaks exactly its rule ---------------------------------------------------

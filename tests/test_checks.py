@@ -9,7 +9,9 @@ import pytest
 
 from conformance.suite import checks
 from conformance.suite.model import Case, Exchange, Response, SentRequest
-from conformance.suite.rules import RULES
+from conformance.suite.rulebook import load as load_rulebook
+
+RULES = load_rulebook().rules
 
 REGION = "us-east-2"
 VOLUME = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"

@@ -10,7 +10,9 @@ import pytest
 
 from conformance.endpoint import ReferenceEndpoint
 from conformance.protocol.credentials import Credentials
-from conformance.suite.rules import RULES
+from conformance.suite.rulebook import load as load_rulebook
+
+RULES = load_rulebook().rules
 
 pytest_plugins = ["pytester"]
 

@@ -28,8 +28,10 @@ from conformance.suite import checks
 from conformance.suite.config import RunConfig
 from conformance.suite.model import Case, Exchange, Response, SentRequest
 from conformance.suite.results import RunResult
-from conformance.suite.rules import RULES
+from conformance.suite.rulebook import load as load_rulebook
 from conformance.suite.target import ENV_KEYS
+
+RULES = load_rulebook().rules
 
 KEY = "AKIDREPLAYTEST"
 SECRET = "REPLAYsecretW4distinctive/Key+0123456789abcd"

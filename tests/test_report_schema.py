@@ -23,8 +23,11 @@ from conformance.suite import checks
 from conformance.suite.cases import generate_cases
 from conformance.suite.cases.profiles import PROFILES
 from conformance.suite.config import RunConfig
-from conformance.suite.rules import AREAS, RULES, SEVERITIES
+from conformance.suite.rulebook import load as load_rulebook
+from conformance.suite.rules import AREAS, SEVERITIES
 from conformance.suite.signing import SIGNING_MODES
+
+RULES = load_rulebook().rules
 
 FAULTS = ("description-max-off-by-one", "snapshot-id-repeated")
 

@@ -16,8 +16,10 @@ from conformance.reports.writer import write_reports
 from conformance.suite import checks
 from conformance.suite.model import Case, Exchange, Outcome, Response, SentRequest
 from conformance.suite.results import RunResult
-from conformance.suite.rules import RULES
+from conformance.suite.rulebook import load as load_rulebook
 from conformance.suite.transport import redacted
+
+RULES = load_rulebook().rules
 
 VOLUME = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
 SECRET = "Zq9SECRETxKEYforREPORTStest0000000000000"

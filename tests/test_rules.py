@@ -11,9 +11,12 @@ from conformance.endpoint import faults as fault_registry
 from conformance.protocol.envelope import sanitize_error_type
 from conformance.reports import proofs
 from conformance.reports.conformance_md import COMMAND, render_conformance_md
-from conformance.suite import rules
+from conformance.suite import rulebook, rules
 from conformance.suite.model import ANY_TYPE
-from conformance.suite.rules import RULES, Rule
+from conformance.suite.rulebook import load as load_rulebook
+from conformance.suite.rules import Rule
+
+RULES = load_rulebook().rules
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -177,22 +180,22 @@ RECORD = {"id": "CreateSnapshotRequest.Tags.maxItems", "schema": "CreateSnapshot
 
 
 def test_a_botocore_comparison_record_confirms_the_matching_dispute_and_names_itself():
-    reasons = rules.load_dispute_reasons([RECORD])
+    reasons = rulebook.build([RECORD]).reasons
     assert reasons["tags-max"].startswith(rules.DISPUTES["tags-max"])
     assert "CreateSnapshotRequest.Tags.maxItems" in reasons["tags-max"]
     assert reasons["partition-eusc"] == rules.DISPUTES["partition-eusc"]
 
 
 def test_without_records_the_built_in_disputes_stand():
-    assert rules.load_dispute_reasons([]) == rules.DISPUTES
-    registry = rules._build([])
+    assert rulebook.build([]).reasons == rules.DISPUTES
+    registry = rulebook.build([]).rules
     assert registry["validation.Tags.maxItems"].disputed == rules.DISPUTES["tags-max"]
 
 
 def test_a_constraint_the_botocore_model_lacks_makes_its_rule_accept_success():
     record = {"id": "Tag.Key.maxLength", "schema": "Tag", "member": "Key", "keyword": "maxLength",
               "schemas": 128, "botocore": None, "rule": "validation.Tag.Key.maxLength"}
-    rule = rules._build([record])["validation.Tag.Key.maxLength"]
+    rule = rulebook.build([record]).rules["validation.Tag.Key.maxLength"]
     assert rule.disputed and "Tag.Key.maxLength" in rule.disputed
     assert any(o.error_type is None for o in rule.allowed)
     assert any(o.error_type == "ValidationException" for o in rule.allowed)
@@ -201,4 +204,17 @@ def test_a_constraint_the_botocore_model_lacks_makes_its_rule_accept_success():
 def test_a_pattern_difference_gives_the_botocore_pattern_for_the_member():
     record = {"id": "x", "schema": "CreateSnapshotRequest", "member": "VolumeARN", "keyword": "pattern",
               "schemas": "a", "botocore": "b", "rule": "validation.VolumeARN.pattern"}
-    assert rules.alternative_patterns([record]) == {"VolumeARN": "b"}
+    assert rulebook.build([record]).alternative_patterns() == {"VolumeARN": "b"}
+
+
+def test_importing_the_suite_loads_no_rulebook_it_is_loaded_explicitly_on_first_use() -> None:
+    import subprocess
+    import sys
+    probe = ("import conformance.suite.rules, conformance.suite.checks, conformance.suite.engine\n"
+             "import conformance.reports.conformance_md, conformance.pytest_plugin\n"
+             "from conformance.suite import rulebook\n"
+             "assert rulebook.load.cache_info().misses == 0, 'loaded at import time'\n"
+             "assert rulebook.load().rules['validation.Tags.maxItems'].disputed\n"
+             "assert rulebook.load.cache_info().misses == 1\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -40,7 +40,9 @@ from conformance.errors import UsageError
 from conformance.protocol import envelope
 from conformance.suite.config import RunConfig
 from conformance.suite.results import RunResult
-from conformance.suite.rules import RULES, alternative_patterns
+from conformance.suite.rulebook import load as load_rulebook
+
+RULES = load_rulebook().rules
 
 Post = Any            # the post_to fixture
 Answers = list[Any]   # requests.Response, raw HTTP bytes, or the exception raised when no answer came
@@ -329,7 +331,7 @@ def test_faults_are_still_caught_over_other_http_framings(fault: str) -> None:
 
 # --- the registry and its switches ----------------------------------------------------------------
 def test_the_botocore_model_variant_uses_the_models_pattern_recorded_in_schemas_disputed_json() -> None:
-    assert alternative_patterns()["VolumeARN"] == EUSC_VOLUME_ARN_PATTERN
+    assert load_rulebook().alternative_patterns()["VolumeARN"] == EUSC_VOLUME_ARN_PATTERN
 
 
 def test_two_alternatives_of_one_group_are_a_usage_error() -> None:

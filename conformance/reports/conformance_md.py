@@ -12,25 +12,10 @@ from __future__ import annotations
 import sys
 
 from conformance.reports.proofs import rule_faults
-from conformance.suite.model import ANY_TYPE, Outcome
-from conformance.suite.rules import AREAS, RULES, Rule, dispute_points
+from conformance.suite import rulebook
+from conformance.suite.rules import AREAS, Rule
 
 COMMAND = "python -m conformance.reports.conformance_md > CONFORMANCE.md"
-
-
-def describe_outcome(outcome: Outcome) -> str:
-    """A short human form of an Outcome: '400 ValidationException (errorCode InvalidParameters)'."""
-    statuses = sorted(outcome.statuses)
-    if len(statuses) > 10 and statuses == list(range(statuses[0], statuses[-1] + 1)):
-        status = f"{statuses[0]}-{statuses[-1]}"
-    else:
-        status = "/".join(str(s) for s in statuses)
-    if outcome.error_type is None:
-        return f"{status} success"
-    text = f"{status} {'any error' if outcome.error_type == ANY_TYPE else outcome.error_type}"
-    if outcome.error_codes:
-        text += f" (errorCode {' or '.join(sorted(outcome.error_codes))})"
-    return text
 
 
 def _cell(text: str) -> str:
@@ -38,7 +23,7 @@ def _cell(text: str) -> str:
 
 
 def _rule_row(r: Rule) -> str:
-    allowed = "; ".join(describe_outcome(o) for o in r.allowed) or "(checked on every exchange / run)"
+    allowed = "; ".join(o.describe() for o in r.allowed) or "(checked on every exchange / run)"
     faults = ", ".join(f"`{f}`" for f in rule_faults(r.id)) or "-"
     return (f"| `{r.id}` | {r.severity} | {_cell(r.statement)} | {_cell(allowed)} | {faults} | "
             f"{_cell(r.source)} | {_cell(r.disputed or '')} |")
@@ -61,7 +46,7 @@ def _header() -> list[str]:
 def _rules_by_area() -> list[str]:
     lines: list[str] = []
     for area in AREAS:
-        rules = [r for r in RULES.values() if r.area == area]
+        rules = [r for r in rulebook.load().rules.values() if r.area == area]
         if not rules:
             continue
         lines += [f"## {area}", "",
@@ -76,7 +61,7 @@ def _disputed_points() -> list[str]:
     lines = ["## Disputed points", "",
              "On a disputed point every listed answer is conformant.", "",
              "| point | rules | why |", "|---|---|---|"]
-    for point, (rule_ids, reason) in dispute_points().items():
+    for point, (rule_ids, reason) in rulebook.load().dispute_points().items():
         lines.append(f"| {point} | {', '.join(f'`{r}`' for r in rule_ids)} | {_cell(reason)} |")
     lines.append("")
     return lines

@@ -21,8 +21,9 @@ from typing import Any
 
 from conformance.protocol.envelope import sanitize_error_type
 from conformance.spec import javaregex, schemas
+from conformance.suite import rulebook
 from conformance.suite.model import ANY_TYPE, Case, Exchange, Failure, Outcome
-from conformance.suite.rules import RULES, Rule, dispute_records
+from conformance.suite.rules import Rule
 
 # --- facts the checks rely on (with their sources) -------------------------------------
 
@@ -38,12 +39,6 @@ JSON_MEDIA_TYPE = "application/x-amz-json-1.1"
 REQUEST_ID_HEADER = "x-amzn-requestid"
 ERROR_TYPE_HEADER = "x-amzn-errortype"
 SUCCESS_REQUIRED = ("SnapshotId", "VolumeARN")   # API_CreateSnapshot.md > Response Elements
-# schemas/disputed.json: response members whose pattern the botocore model states otherwise (e.g.
-# VolumeARN with the -eusc partition); a value either pattern allows is no failure in a response.
-RESPONSE_ALTERNATIVE_PATTERNS: dict[str, str] = {
-    str(r["member"]): r["botocore"] for r in dispute_records()
-    if r.get("schema") == "CreateSnapshotResponse" and r.get("keyword") == "pattern"
-    and isinstance(r.get("botocore"), str)}
 MAX_EVIDENCE = 50      # failures per rule kept with their full exchange; the rest are counted
 
 MUST, SHOULD = "MUST", "SHOULD"
@@ -113,27 +108,8 @@ def match_outcome(allowed: Iterable[Outcome], ans: Answer) -> int:
 
 # --- plain-words descriptions --------------------------------------------------------------
 
-def _statuses_text(statuses: frozenset[int]) -> str:
-    ordered = sorted(statuses)
-    if len(ordered) > 4 and ordered[-1] - ordered[0] == len(ordered) - 1:
-        if ordered[0] % 100 == 0 and ordered[-1] == ordered[0] + 99:
-            return f"{ordered[0] // 100}xx"
-        return f"{ordered[0]}-{ordered[-1]}"
-    return "/".join(str(s) for s in ordered)
-
-
-def describe_outcome(outcome: Outcome) -> str:
-    statuses = _statuses_text(outcome.statuses)
-    if outcome.error_type is None:
-        return f"{statuses} success"
-    if outcome.error_type == ANY_TYPE:
-        return f"{statuses} (any error type)"
-    codes = f"({'/'.join(sorted(outcome.error_codes))})" if outcome.error_codes is not None else ""
-    return f"{statuses} {outcome.error_type}{codes}"
-
-
 def describe_allowed(allowed: Iterable[Outcome]) -> str:
-    return " or ".join(describe_outcome(o) for o in allowed) or "(nothing)"
+    return " or ".join(o.describe() for o in allowed) or "(nothing)"
 
 
 def _short(value: Any, limit: int = 100) -> str:
@@ -291,9 +267,10 @@ def check_success_schema(exchange: Exchange, ans: Answer) -> str | None:
 
 
 def _alternative_allows(error: Any) -> bool:
-    """A pattern error on a response member whose botocore pattern allows the value (disputed)."""
+    """A pattern error on a response member whose botocore pattern allows the value (disputed:
+    schemas/disputed.json records, e.g. a VolumeARN with the -eusc partition)."""
     path = list(error.absolute_path)
-    other = RESPONSE_ALTERNATIVE_PATTERNS.get(str(path[0])) if len(path) == 1 else None
+    other = rulebook.load().response_patterns().get(str(path[0])) if len(path) == 1 else None
     return (error.validator == "pattern" and other is not None and isinstance(error.instance, str)
             and javaregex.java_fullmatch(other, error.instance))
 
@@ -411,7 +388,7 @@ class Scoreboard:
     """Runs every check on each exchange and keeps a tally per rule."""
 
     def __init__(self, rules: dict[str, Rule] | None = None, max_evidence: int = MAX_EVIDENCE) -> None:
-        self.rules = dict(RULES if rules is None else rules)
+        self.rules = dict(rulebook.load().rules if rules is None else rules)
         self.max_evidence = max_evidence
         self.tallies: dict[str, RuleTally] = {rid: RuleTally() for rid in self.rules}
         self.run_checks = {rid: make() for rid, make in RUN_CHECKS.items()}

@@ -15,6 +15,16 @@ from conformance.protocol.envelope import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_T
 ANY_TYPE = "*"   # Outcome.error_type: any error type, or none at all
 
 
+def _statuses_text(statuses: frozenset[int]) -> str:
+    """'400', '400/403', '4xx' for a whole class, '400-450' for another run of statuses."""
+    ordered = sorted(statuses)
+    if len(ordered) > 4 and ordered[-1] - ordered[0] == len(ordered) - 1:
+        if ordered[0] % 100 == 0 and ordered[-1] == ordered[0] + 99:
+            return f"{ordered[0] // 100}xx"
+        return f"{ordered[0]}-{ordered[-1]}"
+    return "/".join(str(s) for s in ordered)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """One acceptable answer: a status set and an error type (None = success)."""
@@ -22,6 +32,17 @@ class Outcome:
     statuses: frozenset[int]
     error_type: str | None = None               # sanitised __type; None = success; ANY_TYPE = any
     error_codes: frozenset[str] | None = None   # allowed error.errorCode values; None = any/absent
+
+    def describe(self) -> str:
+        """In plain words: '400 ValidationException', '400 X(VolumeNotFound/GatewayNotFound)',
+        '4xx (any error type)', '200 success'."""
+        statuses = _statuses_text(self.statuses)
+        if self.error_type is None:
+            return f"{statuses} success"
+        if self.error_type == ANY_TYPE:
+            return f"{statuses} (any error type)"
+        codes = f"({'/'.join(sorted(self.error_codes))})" if self.error_codes is not None else ""
+        return f"{statuses} {self.error_type}{codes}"
 
     @staticmethod
     def success() -> Outcome:

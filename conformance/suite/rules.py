@@ -17,7 +17,6 @@ units, regex dialects, unknown members) a rule accepts every reasonable answer a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from conformance.spec import notes
 from conformance.suite.model import ANY_TYPE, Outcome
@@ -78,7 +77,8 @@ def _auth(*types: str) -> tuple[Outcome, ...]:
 # ---------------------------------------------------------------------------------------------
 # Disputed points: why several answers are accepted
 # ---------------------------------------------------------------------------------------------
-# Built-in knowledge; the botocore comparison (schemas/disputed.json) refines the first three.
+# Built-in knowledge; the botocore comparison (schemas/disputed.json) refines the first three
+# when the rulebook is loaded (conformance.suite.rulebook).
 DISPUTES: dict[str, str] = {
     "partition-eusc": "the botocore model's VolumeARN pattern also allows the partition 'aws-eusc', "
                       "the reference page's pattern does not: an eusc ARN may be refused or looked up",
@@ -117,61 +117,11 @@ DISPUTES: dict[str, str] = {
 
 # The botocore comparison (schemas/disputed.json, conformance.spec.botocore_compare) records each
 # difference with the rule it concerns; these rules' differences are the built-in points above.
-_RECORD_POINTS = {
+RECORD_POINTS = {
     "validation.Tags.maxItems": "tags-max",
     "validation.Tag.Value.pattern": "tag-value-pattern",
     "validation.VolumeARN.pattern": "partition-eusc",
 }
-
-
-def dispute_records() -> list[dict[str, Any]]:
-    """The botocore comparison's records; none if the file or the module is missing or unreadable."""
-    try:
-        from conformance.spec.botocore_compare import load_disputes
-        return [r for r in load_disputes() if isinstance(r, dict)]
-    except Exception:  # the built-in points still stand
-        return []
-
-
-def _point_of(record: dict[str, Any]) -> str:
-    return _RECORD_POINTS.get(str(record.get("rule")), f"botocore:{record.get('id')}")
-
-
-def load_dispute_reasons(records: list[dict[str, Any]] | None = None) -> dict[str, str]:
-    """Dispute point -> reason: the built-ins, each confirmed or extended by the comparison's records."""
-    reasons = dict(DISPUTES)
-    for record in dispute_records() if records is None else records:
-        point = _point_of(record)
-        base = reasons.get(point) or str(record.get("suite_accepts")
-                                         or "the reference page and the botocore model disagree")
-        reasons[point] = f"{base} [schemas/disputed.json: {record.get('id')}]"
-    return reasons
-
-
-def unconstrained_rules(records: list[dict[str, Any]]) -> dict[str, str]:
-    """Validation rules whose constraint the botocore model lacks altogether: rule id -> point."""
-    return {str(r["rule"]): _point_of(r) for r in records
-            if r.get("botocore") is None and str(r.get("rule", "")).startswith("validation.")}
-
-
-def alternative_patterns(records: list[dict[str, Any]] | None = None) -> dict[str, str]:
-    """Request member ("VolumeARN", "Tag.Key", ...) -> the botocore model's other pattern for it."""
-    out = {}
-    for r in dispute_records() if records is None else records:
-        if r.get("keyword") == "pattern" and isinstance(r.get("botocore"), str) \
-                and r.get("schema") in ("CreateSnapshotRequest", "Tag"):
-            member = str(r.get("member"))
-            out[member if r["schema"] == "CreateSnapshotRequest" else f"Tag.{member}"] = r["botocore"]
-    return out
-
-
-_RECORDS = dispute_records()
-_REASONS = load_dispute_reasons(_RECORDS)
-
-
-def dispute(point: str) -> str:
-    """The reason text of a dispute point (see DISPUTES)."""
-    return _REASONS[point]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,7 +135,7 @@ _TAG_SRC = f"{REF} > Request Parameters > Tags (text); botocore model > Tag"
 _VALIDATION_SRC = f"{OBSERVED}: constraint violation -> ValidationException"
 
 # (id, statement, source, severity, allowed, disputed point or None)
-_RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
+RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
     # -- envelope -------------------------------------------------------------------------------
     ("envelope.target-missing",
      "A request without X-Amz-Target is refused with 400 UnknownOperationException (or 404, or 400 "
@@ -353,25 +303,7 @@ _RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
 ]
 
 
-def _build(records: list[dict[str, Any]]) -> dict[str, Rule]:
-    """The registry; a constraint the botocore model lacks altogether also allows success."""
-    registry: dict[str, Rule] = {}
-    reasons = load_dispute_reasons(records)
-    unconstrained = unconstrained_rules(records)
-    for rid, statement, source, severity, allowed, point in _RULE_ROWS:
-        assert rid not in registry, rid
-        assert severity in SEVERITIES, rid
-        if point is None and rid in unconstrained:
-            point = unconstrained[rid]
-            allowed = allowed + tuple(o for o in SUCCESS if o not in allowed)
-        registry[rid] = Rule(rid, rid.split(".", 1)[0], statement, source, severity, allowed,
-                             reasons[point] if point else None)
-    return registry
-
-
-RULES: dict[str, Rule] = _build(_RECORDS)
-
-# Disputes that concern single cases of an otherwise undisputed rule (see strategies).
+# Disputes that concern single cases of an otherwise undisputed rule (see conformance.suite.cases).
 CASE_DISPUTES: dict[str, tuple[str, ...]] = {
     "partition-eusc": ("validation.VolumeARN.pattern",),
     "length-units": ("validation.SnapshotDescription.maxLength", "validation.Tag.Key.maxLength",
@@ -379,20 +311,3 @@ CASE_DISPUTES: dict[str, tuple[str, ...]] = {
     "pattern-dialect": ("validation.VolumeARN.pattern", "validation.Tag.Key.pattern"),
     "foreign-arn": ("state.unknown-volume",),
 }
-
-
-def rule(rule_id: str) -> Rule:
-    """The rule with this id (KeyError names the unknown id)."""
-    return RULES[rule_id]
-
-
-def dispute_points() -> dict[str, tuple[tuple[str, ...], str]]:
-    """Every disputed point: the rules it concerns (single cases, whole rules, comparison records)
-    and why every listed answer is conformant there."""
-    users: dict[str, list[str]] = {p: list(CASE_DISPUTES.get(p, ())) for p in _REASONS}
-    pairs = [(rid, point) for rid, *_rest, point in _RULE_ROWS if point]
-    pairs += [(str(r.get("rule")), _point_of(r)) for r in _RECORDS]
-    for rid, point in pairs:
-        if rid not in users[point]:
-            users[point].append(rid)
-    return {point: (tuple(users[point]), reason) for point, reason in _REASONS.items()}

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from conformance.protocol.envelope import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE
+from conformance.suite import rulebook
 from conformance.suite.cases.arns import ArnParts, missing_volume_arn, parse_arn
 from conformance.suite.cases.limits import Limits, limits
 from conformance.suite.model import Case, Outcome
-from conformance.suite.rules import RULES, dispute
 
 _UNSET: Any = object()
 
@@ -61,12 +61,13 @@ def make_case(ctx: Context, rule_id: str, signature: str, *, params: Any = _UNSE
 
     Without ``params`` and ``raw_body`` the case sends the context's valid body.
     """
-    rule = RULES[rule_id]
+    book = rulebook.load()
+    rule = book.rules[rule_id]
     params = ctx.body() if params is _UNSET and raw_body is None else (None if params is _UNSET else params)
     return Case(rule_id=rule_id, signature=signature, params=params, raw_body=raw_body, method=method,
                 target=target, content_type=content_type, signing=signing,
                 allowed=allowed if allowed is not None else rule.allowed,
-                disputed=dispute(point) if point else rule.disputed,
+                disputed=book.dispute(point) if point else rule.disputed,
                 creates=_creates(ctx, params, raw_body))
 
 

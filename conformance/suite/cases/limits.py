@@ -14,7 +14,7 @@ from typing import Any
 
 from conformance.spec import javaregex, schemas
 from conformance.spec.text import utf16_len
-from conformance.suite.rules import alternative_patterns
+from conformance.suite import rulebook
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def pattern_disputed(text: str, lim: StringLimits) -> bool:
 
 @lru_cache(maxsize=1)
 def _alternatives() -> dict[str, str]:
-    return alternative_patterns()
+    return rulebook.load().alternative_patterns()
 
 
 def botocore_disputed(member: str, text: str) -> bool:

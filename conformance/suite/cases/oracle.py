@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.spec import schemas
+from conformance.suite import rulebook
 from conformance.suite.cases.limits import limits
-from conformance.suite.rules import RULES
 
 
 def effective(params: Any) -> Any:
@@ -35,7 +35,7 @@ def _type_rule(path: list[Any], instance: Any) -> str:
         return "envelope.body-not-object"
     if instance is None:
         null_rule = f"validation.{_member(path)}.null"
-        return null_rule if null_rule in RULES else f"validation.{_member(path)}.required"
+        return null_rule if null_rule in rulebook.load().rules else f"validation.{_member(path)}.required"
     return "envelope.wrong-json-type"
 
 
