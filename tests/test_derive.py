@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from conformance.errors import ReferenceFormatError
 from conformance.spec import derive
 from conformance.spec.derive import build_schemas
-from conformance.spec.reference_page import Member, ReferenceFormatError, parse_reference
+from conformance.spec.reference_page import Member, parse_reference
 from conformance.spec.schemas import SCHEMA_DIR, SCHEMA_NAMES
 
 # A page in the reference's markdown form, with the CreateSnapshot facts and our own wording.

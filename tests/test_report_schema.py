@@ -18,6 +18,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conformance.embedded import run_suite
+from conformance.errors import ReportSchemaError
 from conformance.reports import report_json, writer
 from conformance.suite import checks
 from conformance.suite.cases import generate_cases
@@ -111,7 +112,7 @@ def test_every_report_written_in_this_session_is_validated_as_it_is_written(
 
     monkeypatch.setattr(writer, "build_report", broken)
     result = run_suite(RunConfig(profile="quick", max_snapshots=0))
-    with pytest.raises(report_json.ReportSchemaError, match="verdict"):
+    with pytest.raises(ReportSchemaError, match="verdict"):
         writer.write_reports(result, tmp_path)
 
 

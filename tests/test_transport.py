@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from conformance.errors import DiscoveryError
 from conformance.protocol import envelope, sigv4
 from conformance.protocol.credentials import Credentials
 from conformance.protocol.envelope import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE
@@ -25,7 +26,6 @@ from conformance.protocol.redaction import MARKER
 from conformance.suite.model import Case
 from conformance.suite.signing import SIGNING_MODES, TAMPER_SENT_CONTENT_TYPE, TAMPER_SIGNED_BODY
 from conformance.suite.transport import (
-    DiscoveryError,
     Transport,
 )
 

@@ -13,8 +13,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from conformance import __version__
-from conformance.errors import UsageError
+from conformance.errors import SgwConformanceError, UsageError
+from conformance.version import __version__
 
 # subcommand -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return int(args.handler(args))
-    except UsageError as exc:
+    except SgwConformanceError as exc:
         print(f"sgw-conformance: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

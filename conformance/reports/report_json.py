@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from conformance import __version__
+from conformance.errors import ReportSchemaError
 from conformance.reports.case_spec import case_to_spec
 from conformance.reports.layout import REPORT_JSON, TOOL, replay_command
 from conformance.reports.proofs import first_fault
@@ -25,6 +25,7 @@ from conformance.spec.schemas import SCHEMA_DIR
 from conformance.suite.checks import RuleResult
 from conformance.suite.model import Exchange, Failure
 from conformance.suite.safety import is_loopback_host
+from conformance.version import __version__
 
 if TYPE_CHECKING:
     from conformance.suite.baseline import Comparison
@@ -137,10 +138,6 @@ def build_report(result: RunResult, report_dir: Path) -> dict[str, Any]:
 
 
 # --- the schema --------------------------------------------------------------------------------
-
-class ReportSchemaError(Exception):
-    """A report.json that breaks schemas/report.schema.json (a bug of ours; checked in the tests)."""
-
 
 @lru_cache(maxsize=1)
 def report_schema() -> dict[str, Any]:

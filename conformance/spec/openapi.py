@@ -24,10 +24,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conformance import __version__
 from conformance.protocol import envelope
 from conformance.spec.javaregex import UnsupportedPattern, to_ecma, to_python_re
 from conformance.spec.schemas import SCHEMA_NAMES, load
+from conformance.version import __version__
 
 OPENAPI_VERSION = "3.1.0"
 SECURITY_SCHEME = "sigv4"

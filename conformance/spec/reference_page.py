@@ -15,16 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.errors import ReferenceFormatError
+
 # Section headings the parser looks for (as the reference spells them).
 REQUEST_SECTION = "Request Parameters"
 RESPONSE_SECTION = "Response Elements"
 REQUEST_SYNTAX_SECTION = "Request Syntax"
 RESPONSE_SYNTAX_SECTION = "Response Syntax"
 ERRORS_SECTION = "Errors"
-
-
-class ReferenceFormatError(ValueError):
-    """The page is not an API reference page in the expected markdown form."""
 
 
 # ---------------------------------------------------------------------------------------

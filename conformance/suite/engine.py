@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from conformance.errors import UsageError
+from conformance.errors import EndpointError, UsageError
 from conformance.suite import baseline as baselines
 from conformance.suite.budget import OVER_CAP, Counts, SnapshotBudget
 from conformance.suite.cases.arns import missing_volume_arn
@@ -116,7 +116,7 @@ class Session:
         except UsageError:
             raise
         except Exception as exc:  # refused, DNS, timeout, garbage: the endpoint cannot be used
-            raise UsageError(f"cannot reach {self.target.url}: {one_line(exc)}") from None
+            raise EndpointError(f"cannot reach {self.target.url}: {one_line(exc)}") from None
         if not arns:
             raise UsageError(f"ListVolumes at {self.target.url} named no volume; pass --volume-arn ARN")
         self.known_volumes = arns
@@ -150,7 +150,7 @@ class Session:
             return
         exchange = self.pool.send(case)
         if exchange.response is None:
-            raise UsageError(f"cannot reach {self.target.url}: {one_line(exchange.error or 'no answer')}")
+            raise EndpointError(f"cannot reach {self.target.url}: {one_line(exchange.error or 'no answer')}")
         self.take(exchange)
 
     def _admit(self, case: Case) -> bool:

@@ -45,14 +45,14 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from conformance import __version__
-from conformance.errors import UsageError
+from conformance.errors import DiscoveryError, UsageError
 from conformance.protocol import envelope
 from conformance.protocol.credentials import Credentials
 from conformance.protocol.envelope import JSON_CONTENT_TYPE, LIST_VOLUMES_TARGET
 from conformance.protocol.redaction import Secrets
 from conformance.suite.model import Case, Exchange, Response, SentRequest
 from conformance.suite.signing import Signer
+from conformance.version import __version__
 
 _READ_CHUNK = 64 * 1024
 # botocore > retries (standard mode): error codes it retries as throttling; HTTP 429 too.
@@ -68,10 +68,6 @@ STALE_RETRIES = 3             # re-sends of a request dropped on a reused connec
 # Exceptions that mean "the connection was closed before any answer" (not a timeout).
 _CLOSED_UNANSWERED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
                       ConnectionAbortedError)
-
-
-class DiscoveryError(UsageError):
-    """Volume discovery (ListVolumes) failed: the endpoint cannot be used as given (exit 2)."""
 
 
 # ---------------------------------------------------------------------------------------------
