@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The project's own tests generate their cases afresh (a determinism test must not compare a cached
+# list with itself); tests/test_cases_cache.py turns the disk cache on where it is under test.
+os.environ["SGW_CONFORMANCE_CACHE"] = "off"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_PAGE = REPO_ROOT.parent / "shared" / "reference" / "API_CreateSnapshot.md"

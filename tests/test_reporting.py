@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from conformance.protocol.redaction import MARKER, Secrets
-from conformance.reports.case_spec import case_from_spec, case_to_spec
 from conformance.reports.layout import default_report_dir, update_latest
 from conformance.reports.writer import write_reports
 from conformance.suite import checks
+from conformance.suite.case_spec import case_from_spec, case_to_spec
 from conformance.suite.model import Case, Exchange, Outcome, Response, SentRequest
 from conformance.suite.results import RunResult
 from conformance.suite.rulebook import load as load_rulebook

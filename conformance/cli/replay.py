@@ -2,7 +2,7 @@
 
 A curl line is useless for a SigV4 request (its signature expires within minutes), so replay
 rebuilds the case from the case spec that report.json keeps for every failure
-(:func:`conformance.reports.case_spec.case_from_spec`), signs it afresh with the current time,
+(:func:`conformance.suite.case_spec.case_from_spec`), signs it afresh with the current time,
 and sends it through the same engine as a run (:class:`conformance.suite.engine.Session`: the
 same retries and the same snapshot cap, ``--max-snapshots``, 5 by default on a live endpoint),
 then judges the new answer with the same checks.
@@ -35,8 +35,8 @@ from conformance import embedded
 from conformance.cli.run import secrets_of
 from conformance.errors import UsageError
 from conformance.protocol.redaction import Secrets
-from conformance.reports.case_spec import case_from_spec
 from conformance.reports.layout import REPORT_JSON
+from conformance.suite.case_spec import case_from_spec
 from conformance.suite.checks import RUN_CHECKS, Scoreboard
 from conformance.suite.config import DEFAULT_TIMEOUT_S, RunConfig, check_snapshot_cap, check_timeout
 from conformance.suite.engine import Session, one_line

@@ -1,7 +1,7 @@
 """``report.json``: the verdict, the run's parameters and every rule with its status and failures.
 
 Each failure carries the request and the response as evidence (bodies cut to BODY_LIMIT
-characters), the case spec that replay sends again (:mod:`conformance.reports.case_spec`) and the
+characters), the case spec that replay sends again (:mod:`conformance.suite.case_spec`) and the
 replay command line.  The evidence is the exchange as the transport recorded it, already redacted
 (:mod:`conformance.protocol.redaction`): nothing here masks or rewrites text.  The format is
 ``schemas/report.schema.json`` (:func:`report_errors`; with ``SGW_CONFORMANCE_CHECK_REPORTS=1``
@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from conformance.errors import ReportSchemaError
-from conformance.reports.case_spec import case_to_spec
 from conformance.reports.layout import REPORT_JSON, TOOL, replay_command
 from conformance.reports.proofs import first_fault
 from conformance.spec.schemas import SCHEMA_DIR
+from conformance.suite.case_spec import case_to_spec
 from conformance.suite.checks import RuleResult
 from conformance.suite.model import Exchange, Failure
 from conformance.suite.safety import is_loopback_host

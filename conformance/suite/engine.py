@@ -51,11 +51,17 @@ def generate(volume_arn: str, region: str, profile: str, seed: int, missing: str
 
 @lru_cache(maxsize=8)
 def _generate(volume_arn: str, region: str, profile: str, seed: int, missing: str) -> tuple[Case, ...]:
-    # Deterministic, so runs in one process (tests, the pytest plugin) share the work.
+    # Deterministic, so runs in one process (tests, the pytest plugin) share the work, and runs in
+    # other processes load it from the disk cache (conformance.suite.cases.cache).
     from conformance.suite.cases import generate_cases
-    cases = generate_cases(volume_arn=volume_arn, region=region, profile=profile, seed=seed,
-                           missing_volume_arn=missing)
-    return tuple(case if case.id else replace(case, id=f"c{i:04d}") for i, case in enumerate(cases, 1))
+    from conformance.suite.cases.cache import cached
+
+    def produce() -> list[Case]:
+        cases = generate_cases(volume_arn=volume_arn, region=region, profile=profile, seed=seed,
+                               missing_volume_arn=missing)
+        return [case if case.id else replace(case, id=f"c{i:04d}") for i, case in enumerate(cases, 1)]
+
+    return tuple(cached((volume_arn, region, profile, seed, missing), produce))
 
 
 def plan(cases: list[Case], cap: int | None, board: Scoreboard) -> list[Case]:

@@ -1,4 +1,4 @@
-"""A case as data: what report.json keeps of every failing case so that replay can send it again."""
+"""A case as data (JSON): what report.json keeps of a failing case for replay, and the case cache holds."""
 
 from __future__ import annotations
 
