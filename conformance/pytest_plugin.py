@@ -40,7 +40,7 @@ from conformance.reports.report_json import exchange_evidence
 from conformance.suite import rulebook
 from conformance.suite.budget import Counts, SharedCounts
 from conformance.suite.cases.profiles import PROFILES
-from conformance.suite.checks import EXCHANGE_CHECKS, RUN_CHECKS, RuleResult, Scoreboard
+from conformance.suite.checks import EXCHANGE_CHECKS, RUN_CHECKS
 from conformance.suite.config import (
     DEFAULT_PROFILE,
     DEFAULT_SEED,
@@ -51,6 +51,7 @@ from conformance.suite.config import (
 from conformance.suite.engine import Session
 from conformance.suite.model import Case
 from conformance.suite.safety import LIVE_MAX_SNAPSHOTS
+from conformance.suite.scoreboard import RuleResult, Scoreboard
 
 NAME = "sgw-conformance"
 CROSS_CUTTING = frozenset(EXCHANGE_CHECKS) | frozenset(RUN_CHECKS)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conformance.suite import checks
+from conformance.suite import checks, scoreboard
 from conformance.suite.model import Case, Exchange, Response, SentRequest
 from conformance.suite.rulebook import load as load_rulebook
 
@@ -46,14 +46,14 @@ def error_body(error_type: str, message: Any = "oops", code: Any = None) -> dict
     return body
 
 
-def judge(*exchanges: Exchange) -> checks.Scoreboard:
-    board = checks.Scoreboard()
+def judge(*exchanges: Exchange) -> scoreboard.Scoreboard:
+    board = scoreboard.Scoreboard()
     for ex in exchanges:
         board.record(ex)
     return board
 
 
-def first_reason(board: checks.Scoreboard, rule_id: str) -> str:
+def first_reason(board: scoreboard.Scoreboard, rule_id: str) -> str:
     return board.tallies[rule_id].failures[0].reason
 
 
@@ -309,11 +309,11 @@ def test_distinct_snapshot_ids_keep_uniqueness() -> None:
 # --- the scoreboard --------------------------------------------------------------------------------
 
 def test_a_rule_nothing_exercised_is_untested() -> None:
-    assert checks.Scoreboard().status("validation.Tag.Key.pattern") == "untested"
+    assert scoreboard.Scoreboard().status("validation.Tag.Key.pattern") == "untested"
 
 
 def test_failures_beyond_the_evidence_limit_are_counted_but_not_kept() -> None:
-    board = checks.Scoreboard(max_evidence=2)
+    board = scoreboard.Scoreboard(max_evidence=2)
     for i in range(5):
         board.record(success(case_for(MAXLEN, case_id=f"c{i:04d}"), snapshot=f"snap-0000000{i}"))
     tally = board.tallies[MAXLEN]
@@ -325,7 +325,7 @@ def test_every_check_belongs_to_a_registered_rule(rule_id: str) -> None:
     assert rule_id in RULES
 
 
-# --- answers of other conformant styles (conformance.faults.VARIANTS) ---------------------------------
+# --- answers of other conformant styles (conformance.endpoint.variants.VARIANTS) ---
 
 def test_a_null_message_is_an_absent_message_and_keeps_error_shape() -> None:
     board = judge(exchange(case_for("envelope.target-missing"), 400,

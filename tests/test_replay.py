@@ -24,7 +24,7 @@ from conformance.embedded import run_suite
 from conformance.endpoint import ReferenceEndpoint
 from conformance.protocol.credentials import Credentials
 from conformance.reports.report_json import build_report
-from conformance.suite import checks
+from conformance.suite import scoreboard
 from conformance.suite.config import RunConfig
 from conformance.suite.model import Case, Exchange, Response, SentRequest
 from conformance.suite.results import RunResult
@@ -213,7 +213,7 @@ def hand_built(endpoint_url: str, embedded: bool) -> RunResult:
                 id="c0007")
     answer = json.dumps({"SnapshotId": "snap-1a2b3c4d", "VolumeARN": volume}).encode()
     exchange = Exchange(case, SentRequest("POST", endpoint_url, {}, b"{}"), Response(200, {}, answer))
-    board = checks.Scoreboard()
+    board = scoreboard.Scoreboard()
     board.record(exchange)
     return RunResult(endpoint=endpoint_url, embedded=embedded, faults=(), region="us-east-2",
                             volume_arn=volume, profile="quick", seed=0, workers=1,

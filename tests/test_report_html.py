@@ -25,7 +25,7 @@ from conformance.embedded import run_suite
 from conformance.protocol.credentials import Credentials
 from conformance.protocol.redaction import MARKER, Secrets
 from conformance.reports.writer import write_reports
-from conformance.suite import checks
+from conformance.suite import scoreboard
 from conformance.suite.config import RunConfig
 from conformance.suite.model import Case, Response, SentRequest
 from conformance.suite.results import RunResult
@@ -222,7 +222,7 @@ def hostile_result(body: bytes, secrets: Secrets | None = None) -> RunResult:
                 allowed=RULES[rule].allowed, id="c0001")
     sent = SentRequest("POST", "http://127.0.0.1:9/", {"X-Amz-Target": "<i>t</i>"},
                        json.dumps(case.params).encode())
-    board = checks.Scoreboard()
+    board = scoreboard.Scoreboard()
     exchange = redacted(secrets or Secrets(), case, sent,
                         Response(200, {"x-evil": "<script>alert(2)</script>"}, body))
     board.record(exchange)

@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 from conformance.embedded import run_suite
 from conformance.errors import ReportSchemaError
 from conformance.reports import report_json, writer
-from conformance.suite import checks
+from conformance.suite import scoreboard
 from conformance.suite.cases import generate_cases
 from conformance.suite.cases.profiles import PROFILES
 from conformance.suite.config import RunConfig
@@ -56,12 +56,12 @@ def test_the_report_of_a_failing_run_is_valid(report: dict[str, Any]) -> None:
 
 def test_the_schema_enums_are_the_codes(report: dict[str, Any]) -> None:
     defs = report_json.report_schema()["$defs"]
-    assert set(defs["status"]["enum"]) == {*checks.STATUSES, "known"}
+    assert set(defs["status"]["enum"]) == {*scoreboard.STATUSES, "known"}
     assert defs["rule"]["properties"]["area"]["enum"] == list(AREAS)
     assert defs["rule"]["properties"]["severity"]["enum"] == list(SEVERITIES)
     assert defs["case"]["properties"]["signing"]["enum"] == list(SIGNING_MODES)
     summary = report_json.report_schema()["properties"]["summary"]
-    assert set(summary["required"]) == {*checks.STATUSES, "known"}
+    assert set(summary["required"]) == {*scoreboard.STATUSES, "known"}
     assert report_json.report_schema()["properties"]["profile"]["enum"] == list(PROFILES)
 
 

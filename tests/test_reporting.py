@@ -12,7 +12,7 @@ from typing import Any
 from conformance.protocol.redaction import MARKER, Secrets
 from conformance.reports.layout import default_report_dir, update_latest
 from conformance.reports.writer import write_reports
-from conformance.suite import checks
+from conformance.suite import scoreboard
 from conformance.suite.case_spec import case_from_spec, case_to_spec
 from conformance.suite.model import Case, Exchange, Outcome, Response, SentRequest
 from conformance.suite.results import RunResult
@@ -40,7 +40,7 @@ def make_exchange(case: Case, status: int, body: dict[str, Any]) -> Exchange:
 
 
 def make_result(exchanges: list[Exchange]) -> RunResult:
-    board = checks.Scoreboard()
+    board = scoreboard.Scoreboard()
     for ex in exchanges:
         board.record(ex)
     return RunResult(endpoint="http://127.0.0.1:9/", embedded=True, faults=("description-max-off-by-one",),

@@ -438,7 +438,7 @@ def test_a_response_is_recorded_with_lower_cased_headers():
     assert exchange.response.json() == {"SnapshotId": "snap-1234abcd"} and not exchange.response.truncated
 
 
-# --- correct answers a naive client trips over (conformance.faults.VARIANTS) ---------------------------
+# --- correct answers a naive client trips over (conformance.endpoint.variants.VARIANTS) ---
 OK_BODY = b'{"SnapshotId":"snap-1234abcd"}'
 
 

@@ -2,7 +2,7 @@
 
 A conformance suite is judged by the broken endpoints it catches (tests/test_faults_caught.py
 proves each MUST rule by a fault) and by the correct endpoints it wrongly fails.  This module
-proves the second half with conformance.faults.VARIANTS: behaviours of the reference endpoint
+proves the second half with conformance.endpoint.variants.VARIANTS: behaviours of the reference endpoint
 that differ from its defaults and are still conformant (each cites its source).
 
 * every variant has a probe showing that its behaviour really happens (and does not happen

@@ -37,11 +37,12 @@ from conformance.errors import UsageError
 from conformance.protocol.redaction import Secrets
 from conformance.reports.layout import REPORT_JSON
 from conformance.suite.case_spec import case_from_spec
-from conformance.suite.checks import RUN_CHECKS, Scoreboard
+from conformance.suite.checks import RUN_CHECKS
 from conformance.suite.config import DEFAULT_TIMEOUT_S, RunConfig, check_snapshot_cap, check_timeout
 from conformance.suite.engine import Session, one_line
 from conformance.suite.model import Case, Exchange
 from conformance.suite.safety import LIVE_MAX_SNAPSHOTS
+from conformance.suite.scoreboard import Scoreboard
 from conformance.suite.target import Target
 
 SHOWN_BODY = 2000          # characters of a body printed

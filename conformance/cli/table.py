@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from conformance.suite.checks import STATUSES
 from conformance.suite.results import RunResult
+from conformance.suite.scoreboard import STATUSES
 
 
 def _fit(line: str, width: int) -> str:

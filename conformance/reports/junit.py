@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from conformance.reports.layout import TOOL
 from conformance.reports.report_json import iso
-from conformance.suite.checks import RuleResult
+from conformance.suite.scoreboard import RuleResult
 
 if TYPE_CHECKING:
     from conformance.suite.results import RunResult

@@ -22,9 +22,9 @@ from conformance.reports.layout import REPORT_JSON, TOOL, replay_command
 from conformance.reports.proofs import first_fault
 from conformance.spec.schemas import SCHEMA_DIR
 from conformance.suite.case_spec import case_to_spec
-from conformance.suite.checks import RuleResult
 from conformance.suite.model import Exchange, Failure
 from conformance.suite.safety import is_loopback_host
+from conformance.suite.scoreboard import RuleResult
 from conformance.version import __version__
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ known failures, and
 An entry is keyed by the rule id and the case's stable ``signature`` (e.g.
 ``SnapshotDescription/maxLength+1``), never by generated values, so a new seed or a new
 generated value under the same signature is still the same known failure.  Run-level rules
-(:data:`conformance.checks.RUN_CHECKS`: they judge the run as a whole, not one case) are
+(:data:`conformance.suite.checks.RUN_CHECKS`: they judge the run as a whole, not one case) are
 keyed by the rule id and the fixed signature :data:`RUN_SIGNATURE`.
 """
 
@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from conformance.errors import UsageError
-from conformance.suite.checks import RUN_CHECKS, Scoreboard
+from conformance.suite.checks import RUN_CHECKS
 from conformance.suite.model import Exchange, Failure
+from conformance.suite.scoreboard import Scoreboard
 
 FORMAT = 1
 RUN_SIGNATURE = "(run)"

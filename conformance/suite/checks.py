@@ -14,16 +14,20 @@ JSON Schema validator only runs on successful CreateSnapshot answers.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from conformance.protocol.envelope import sanitize_error_type
+from conformance.protocol.envelope import (
+    ERROR_TYPE_HEADER,
+    JSON_CONTENT_TYPE,
+    REQUEST_ID_HEADER,
+    media_type,
+    sanitize_error_type,
+)
 from conformance.spec import javaregex, schemas
 from conformance.suite import rulebook
-from conformance.suite.model import ANY_TYPE, Case, Exchange, Failure, Outcome
-from conformance.suite.rules import Rule
+from conformance.suite.model import ANY_TYPE, Case, Exchange, Outcome
 
 # --- facts the checks rely on (with their sources) -------------------------------------
 
@@ -33,16 +37,11 @@ MODELLED_ERRORS: frozenset[str] = frozenset(_ERROR_SCHEMA["x-errors"])
 # botocore model > ErrorCode, as committed in schemas/StorageGatewayErrorBody.schema.json.
 ERROR_CODES: frozenset[str] = frozenset(
     _ERROR_SCHEMA["properties"]["error"]["properties"]["errorCode"]["enum"])
-# docs/protocol.md > The response: awsJson1_1 answers in this media type (parameters tolerated).
-JSON_MEDIA_TYPE = "application/x-amz-json-1.1"
-# docs/protocol.md > The response: successful (and error) responses carry x-amzn-RequestId.
-REQUEST_ID_HEADER = "x-amzn-requestid"
-ERROR_TYPE_HEADER = "x-amzn-errortype"
+# docs/protocol.md > The response: answers in awsJson1_1's media type (parameters tolerated), with
+# x-amzn-RequestId (protocol.envelope holds the names).
 SUCCESS_REQUIRED = ("SnapshotId", "VolumeARN")   # API_CreateSnapshot.md > Response Elements
-MAX_EVIDENCE = 50      # failures per rule kept with their full exchange; the rest are counted
 
 MUST, SHOULD = "MUST", "SHOULD"
-STATUSES = ("pass", "fail", "warn", "disputed", "untested")
 
 
 # --- one answer, parsed once ---------------------------------------------------------------
@@ -81,7 +80,7 @@ def read_answer(exchange: Exchange) -> Answer:
         err = body.get("error")
         if isinstance(err, dict):
             ans.error_code = err.get("errorCode")
-    header = resp.headers.get(ERROR_TYPE_HEADER)
+    header = resp.headers.get(ERROR_TYPE_HEADER.lower())
     if header:
         ans.header_type = sanitize_error_type(header)
     ans.matched = match_outcome(exchange.case.allowed, ans)
@@ -303,15 +302,15 @@ def check_volume_arn_echo(exchange: Exchange, ans: Answer) -> str | None:
 def check_content_type(exchange: Exchange, ans: Answer) -> str | None:
     assert exchange.response is not None
     value = exchange.response.headers.get("content-type", "")
-    if value.split(";", 1)[0].strip().lower() == JSON_MEDIA_TYPE:
+    if media_type(value) == JSON_CONTENT_TYPE:
         return None
     shown = f"Content-Type {_short(value, 60)}" if value else "no Content-Type"
-    return f"{ans.status} answer with {shown} (expected {JSON_MEDIA_TYPE})"
+    return f"{ans.status} answer with {shown} (expected {JSON_CONTENT_TYPE})"
 
 
 def check_request_id(exchange: Exchange, ans: Answer) -> str | None:
     assert exchange.response is not None
-    if exchange.response.headers.get(REQUEST_ID_HEADER, "").strip():
+    if exchange.response.headers.get(REQUEST_ID_HEADER.lower(), "").strip():
         return None
     return f"{ans.status} answer without an x-amzn-RequestId header"
 
@@ -355,123 +354,3 @@ class SnapshotIdsUnique:
 RUN_CHECKS: dict[str, Callable[[], SnapshotIdsUnique]] = {
     SnapshotIdsUnique.rule_id: SnapshotIdsUnique,
 }
-
-
-# --- the scoreboard -------------------------------------------------------------------------
-
-@dataclass
-class RuleTally:
-    """Everything seen for one rule."""
-
-    cases: int = 0
-    failure_count: int = 0
-    failures: list[Failure] = field(default_factory=list)      # the first MAX_EVIDENCE, with evidence
-    answers: Counter[str] = field(default_factory=Counter)     # case rules: answers seen
-    alternatives: Counter[str] = field(default_factory=Counter)  # disputed answers accepted
-    disputes: set[str] = field(default_factory=set)            # why the answers are disputed
-
-
-@dataclass(frozen=True)
-class RuleResult:
-    rule: Rule
-    status: str
-    tally: RuleTally
-
-
-def placeholder_rule(rule_id: str) -> Rule:
-    """A rule id seen in a case but missing from the registry (reported, never silently lost)."""
-    return Rule(id=rule_id, area=rule_id.split(".", 1)[0], statement="(not in the rule registry)",
-                source="(unknown)", severity=MUST)
-
-
-class Scoreboard:
-    """Runs every check on each exchange and keeps a tally per rule."""
-
-    def __init__(self, rules: dict[str, Rule] | None = None, max_evidence: int = MAX_EVIDENCE) -> None:
-        self.rules = dict(rulebook.load().rules if rules is None else rules)
-        self.max_evidence = max_evidence
-        self.tallies: dict[str, RuleTally] = {rid: RuleTally() for rid in self.rules}
-        self.run_checks = {rid: make() for rid, make in RUN_CHECKS.items()}
-        self.exchanges = 0
-        self.skipped: Counter[str] = Counter()
-
-    def tally(self, rule_id: str) -> RuleTally:
-        found = self.tallies.get(rule_id)
-        if found is None:
-            self.rules.setdefault(rule_id, placeholder_rule(rule_id))
-            found = self.tallies[rule_id] = RuleTally()
-        return found
-
-    def _note(self, rule_id: str, exchange: Exchange, reason: str | None) -> Failure | None:
-        tally = self.tally(rule_id)
-        tally.cases += 1
-        if reason is None:
-            return None
-        tally.failure_count += 1
-        failure = Failure(rule_id, exchange.case.id, reason, exchange)
-        if len(tally.failures) < self.max_evidence:
-            tally.failures.append(failure)
-        return failure
-
-    def record(self, exchange: Exchange) -> list[Failure]:
-        """Judge one exchange against every rule that applies; the failures found."""
-        self.exchanges += 1
-        ans = read_answer(exchange)
-        found: list[Failure] = []
-        case = exchange.case
-        if case.allowed:
-            self._record_case_rule(exchange, ans, found)
-        for rule_id, (applies, check) in EXCHANGE_CHECKS.items():
-            if applies(exchange, ans):
-                failure = self._note(rule_id, exchange, check(exchange, ans))
-                if failure:
-                    found.append(failure)
-        for rule_id, run_check in self.run_checks.items():
-            verdict = run_check.observe(exchange, ans)
-            if verdict is not False:
-                failure = self._note(rule_id, exchange, verdict if isinstance(verdict, str) else None)
-                if failure:
-                    found.append(failure)
-        return found
-
-    def _record_case_rule(self, exchange: Exchange, ans: Answer, found: list[Failure]) -> None:
-        case = exchange.case
-        if ans.status is None:     # no answer: judged by transport.answered, not by the case's rule
-            return
-        tally = self.tally(case.rule_id)
-        label = answer_label(ans)
-        tally.answers[label] += 1
-        why = case.disputed or self.rules[case.rule_id].disputed
-        if why:
-            tally.disputes.add(why)
-            if ans.matched > 0:
-                tally.alternatives[label] += 1
-        failure = self._note(case.rule_id, exchange, check_case_rule(exchange, ans))
-        if failure:
-            found.append(failure)
-
-    def skip(self, case: Case, reason: str) -> None:
-        """A case that was not sent (snapshot cap, circuit breaker, ...)."""
-        self.skipped[reason] += 1
-
-    def status(self, rule_id: str) -> str:
-        rule, tally = self.rules[rule_id], self.tallies[rule_id]
-        if tally.failure_count:
-            return "fail" if rule.severity == MUST else "warn"
-        if not tally.cases:
-            return "untested"
-        if tally.alternatives:
-            return "disputed"
-        return "pass"
-
-    def results(self) -> list[RuleResult]:
-        return [RuleResult(rule, self.status(rid), self.tallies[rid]) for rid, rule in self.rules.items()]
-
-    def counts(self) -> Counter[str]:
-        return Counter(self.status(rid) for rid in self.rules)
-
-    def must_failed(self) -> bool:
-        return any(self.status(rid) == "fail" for rid in self.rules)
-
-    def failing_rules(self) -> list[str]:
-        return [rid for rid in self.rules if self.status(rid) == "fail"]

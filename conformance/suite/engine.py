@@ -29,11 +29,11 @@ from conformance.errors import EndpointError, UsageError
 from conformance.suite import baseline as baselines
 from conformance.suite.budget import OVER_CAP, Counts, SnapshotBudget
 from conformance.suite.cases.arns import missing_volume_arn
-from conformance.suite.checks import Scoreboard
 from conformance.suite.config import BREAKER_THRESHOLD, RunConfig, validate
 from conformance.suite.model import Case, Exchange
 from conformance.suite.pool import TransportPool
 from conformance.suite.results import RunResult
+from conformance.suite.scoreboard import Scoreboard
 from conformance.suite.target import Target, TargetOpener
 
 OnExchange = Callable[[Exchange], None]

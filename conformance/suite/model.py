@@ -1,4 +1,4 @@
-"""Core data types shared by strategies, transport, checks, runner and reports.
+"""Core data types shared by the cases, the transport, the checks, the engine and the reports.
 
 A :class:`Case` is one request to send, labelled with the rule it exercises and the
 answers that rule allows.  An :class:`Exchange` is that case as sent plus what came back.
@@ -69,7 +69,7 @@ class Case:
     allowed: tuple[Outcome, ...] = ()
     disputed: str | None = None      # why several answers are acceptable, if they are
     creates: bool = False            # a success would create a (billable) snapshot
-    id: str = ""                     # assigned by the runner: "c0001", ...
+    id: str = ""                     # assigned by the engine: "c0001", ...
 
 
 @dataclass

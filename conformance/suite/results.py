@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conformance.protocol.credentials import Credentials
 from conformance.suite import baseline as baselines
-from conformance.suite.checks import RuleResult, Scoreboard
 from conformance.suite.model import Exchange
+from conformance.suite.scoreboard import RuleResult, Scoreboard
 
 
 @dataclass

@@ -8,7 +8,7 @@ rule is really checked is the fault registry's to say (each fault names its rule
 
     python -m conformance.reports.conformance_md > CONFORMANCE.md
 
-Rule ids are a contract shared with checks, runner, reports and baselines: add, never rename.
+Rule ids are a contract shared with the checks, the engine, the reports and baselines: add, never rename.
 Where the sources disagree (the botocore model against the reference page, 400 against 403
 for authentication errors, the 5- or 15-minute clock window, code points against UTF-16
 units, regex dialects, unknown members) a rule accepts every reasonable answer and says why.

@@ -1,4 +1,4 @@
-"""awsJson1_1 over HTTP: sends a :class:`~conformance.model.Case` and records the exchange.
+"""awsJson1_1 over HTTP: sends a :class:`~conformance.suite.model.Case` and records the exchange.
 
 One keep-alive ``requests`` session per :class:`Transport`.  Correct requests are signed with
 aws-requests-auth over the exact bytes sent (the JSON is serialised once).  The deliberate
@@ -12,7 +12,7 @@ server trickling bytes forever cannot hold us).  Transport problems never raise:
 ``Exchange.error``.
 
 The endpoint may also be correct in ways a naive client trips over, and those are absorbed here
-(conformance.faults.VARIANTS proves each): a body in ``Content-Encoding: gzip`` or ``deflate``
+(conformance.endpoint.variants proves each): a body in ``Content-Encoding: gzip`` or ``deflate``
 is decoded (RFC 9110 > 8.4); a throttling answer (400 ThrottlingException and kin, or 429) or
 a passing unavailability (502, 503, 504) is retried after a backoff, as botocore does (never a
 500: that is what a crash on some input looks like, and it is judged); a request dropped
