@@ -16,21 +16,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import queue
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests  # noqa: E402
+from bench_emulator import endpoint_in_subprocess  # noqa: E402  (bench/ is on sys.path)
 
 from conformance.embedded import run_suite
 from conformance.endpoint import ReferenceEndpoint  # noqa: E402
@@ -48,24 +44,6 @@ def suite_run(url: str | None, workers: int) -> RunResult:
     if url is not None:
         config.endpoint, config.credentials = url, credentials.EXAMPLE_CREDENTIALS
     return run_suite(config)
-
-
-@contextmanager
-def independent_endpoint() -> Iterator[str]:
-    """``sgw-conformance serve`` in a process of its own: the endpoint does not share our GIL."""
-    repo = Path(__file__).resolve().parent.parent
-    process = subprocess.Popen([sys.executable, "-m", "conformance", "serve", "--port", "0"], cwd=repo,
-                               stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(repo)})
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in iter(process.stdout.readline, "")],  # type: ignore
-                     daemon=True).start()
-    try:
-        while not (line := lines.get(timeout=20).strip()).startswith("url:"):
-            pass
-        yield line.split(None, 1)[1]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 Prepared = list[tuple[str, bytes, dict[str, str]]]
@@ -140,7 +118,7 @@ def main() -> int:
     walls = [suite_run(None, args.workers).duration_s for _ in range(args.repeat)]
     print(f"ci profile, embedded endpoint, no case cache: {statistics.median(walls):.2f} s wall "
           f"(median of {args.repeat}; min {min(walls):.2f}, max {max(walls):.2f}); target < 2 s")
-    with independent_endpoint() as url:
+    with endpoint_in_subprocess("us-east-2") as url:     # `serve` in its own process: no shared GIL
         report("independent endpoint (sgw-conformance serve, its own process)",
                measure(url, "us-east-2", args.workers, args.repeat))
     with ReferenceEndpoint(credentials=credentials.EXAMPLE_CREDENTIALS) as endpoint:
