@@ -225,6 +225,7 @@ PROBES: dict[str, Probe] = {
                                       error_code_is("VolumeNotFound")),
     "null-description-500": Probe(create(SnapshotDescription=None), status_is(500)),
     "too-many-tags-exception": Probe(create(Tags=FIFTY_ONE_TAGS), error_type_is("TooManyTagsException")),
+    "tags-max-unchecked": Probe(create(Tags=FIFTY_ONE_TAGS), succeeded),
     "tag-key-required-unchecked": Probe(create(Tags=[{"Value": "v"}]), succeeded),
     "tag-key-min-unchecked": Probe(create(Tags=[{"Key": "", "Value": "v"}]), succeeded),
     "tag-value-required-unchecked": Probe(create(Tags=[{"Key": "k"}]), succeeded),

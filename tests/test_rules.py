@@ -122,8 +122,8 @@ def test_unknown_key_accepts_either_type_with_either_status():
     assert types == {"UnrecognizedClientException", "InvalidClientTokenId"}
 
 
-@pytest.mark.parametrize("rule_id", ["validation.Tags.maxItems", "validation.Tag.Value.pattern",
-                                     "accept.unknown-member", "envelope.content-type"])
+@pytest.mark.parametrize("rule_id", ["validation.Tag.Value.pattern", "accept.unknown-member",
+                                     "envelope.content-type"])
 def test_disputed_rules_accept_success_as_well_as_refusal(rule_id: str):
     rule = RULES[rule_id]
     assert rule.disputed
@@ -175,30 +175,41 @@ def test_conformance_md_lists_every_rule_and_every_fault():
         assert f"`{fault}`" in text
 
 
-RECORD = {"id": "CreateSnapshotRequest.Tags.maxItems", "schema": "CreateSnapshotRequest", "member": "Tags",
-          "keyword": "maxItems", "schemas": 50, "botocore": None, "rule": "validation.Tags.maxItems"}
+RECORD = {"id": "Tag.Value.pattern", "schema": "Tag", "member": "Value", "keyword": "pattern",
+          "schemas": "^x$", "botocore": None, "disputed": True, "rule": "validation.Tag.Value.pattern"}
 
 
 def test_a_botocore_comparison_record_confirms_the_matching_dispute_and_names_itself():
     reasons = rulebook.build([RECORD]).reasons
-    assert reasons["tags-max"].startswith(rules.DISPUTES["tags-max"])
-    assert "CreateSnapshotRequest.Tags.maxItems" in reasons["tags-max"]
+    assert reasons["tag-value-pattern"].startswith(rules.DISPUTES["tag-value-pattern"])
+    assert "Tag.Value.pattern" in reasons["tag-value-pattern"]
     assert reasons["partition-eusc"] == rules.DISPUTES["partition-eusc"]
 
 
 def test_without_records_the_built_in_disputes_stand():
     assert rulebook.build([]).reasons == rules.DISPUTES
     registry = rulebook.build([]).rules
-    assert registry["validation.Tags.maxItems"].disputed == rules.DISPUTES["tags-max"]
+    assert registry["validation.Tag.Value.pattern"].disputed == rules.DISPUTES["tag-value-pattern"]
 
 
-def test_a_constraint_the_botocore_model_lacks_makes_its_rule_accept_success():
-    record = {"id": "Tag.Key.maxLength", "schema": "Tag", "member": "Key", "keyword": "maxLength",
-              "schemas": 128, "botocore": None, "rule": "validation.Tag.Key.maxLength"}
-    rule = rulebook.build([record]).rules["validation.Tag.Key.maxLength"]
-    assert rule.disputed and "Tag.Key.maxLength" in rule.disputed
-    assert any(o.error_type is None for o in rule.allowed)
-    assert any(o.error_type == "ValidationException" for o in rule.allowed)
+def test_fifty_one_tags_must_be_refused_the_models_silence_on_a_maximum_is_no_dispute():
+    rule = rulebook.load().rules["validation.Tags.maxItems"]
+    assert rule.disputed is None and rule.severity == "MUST"
+    assert all(o.error_type is not None for o in rule.allowed)
+    assert "tags-max" not in rulebook.load().reasons
+
+
+@pytest.mark.parametrize("keyword, ours, member, rule_id", [
+    ("maxItems", 50, "Tags", "validation.Tags.maxItems"),
+    ("maxLength", 128, "Key", "validation.Tag.Key.maxLength"),
+])
+def test_a_constraint_the_botocore_model_only_leaves_out_loosens_nothing(
+        keyword: str, ours: int, member: str, rule_id: str):
+    record = {"id": f"x.{member}.{keyword}", "schema": "Tag", "member": member, "keyword": keyword,
+              "schemas": ours, "botocore": None, "disputed": False, "rule": rule_id}
+    book = rulebook.build([record])
+    assert book.rules[rule_id] == rulebook.build([]).rules[rule_id]
+    assert book.reasons == rules.DISPUTES and book.records == ()
 
 
 def test_a_pattern_difference_gives_the_botocore_pattern_for_the_member():
@@ -214,7 +225,7 @@ def test_importing_the_suite_loads_no_rulebook_it_is_loaded_explicitly_on_first_
              "import conformance.reports.conformance_md, conformance.pytest_plugin\n"
              "from conformance.suite import rulebook\n"
              "assert rulebook.load.cache_info().misses == 0, 'loaded at import time'\n"
-             "assert rulebook.load().rules['validation.Tags.maxItems'].disputed\n"
+             "assert rulebook.load().rules['validation.Tag.Value.pattern'].disputed\n"
              "assert rulebook.load.cache_info().misses == 1\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -1,12 +1,15 @@
 """Differences between ``schemas/`` and botocore's storagegateway model: the disputed points.
 
 The committed schemas follow the API reference page; botocore's service model is a second,
-independent statement of the same constraints, and the two disagree in places (an extra
+independent statement of the same constraints, and the two differ in places (an extra
 ``-eusc`` partition in the VolumeARN pattern, no 50-tag maximum, no character set for tag
-values).  Where they disagree an endpoint can follow either, so each difference is a
-*disputed point* on which the suite accepts both answers.  The list lives in
-``schemas/disputed.json``: :func:`differences` computes it (botocore needed),
-:func:`load_disputes` reads it (botocore not needed).
+values).  Every difference is recorded, but only a *contradiction* is a disputed point on
+which the suite accepts both answers: where the model merely leaves a constraint out, it is
+silent, and a limit the reference page states holds (docs/protocol.md > Disputed points:
+silence is not a dispute).  A silence becomes a contradiction only where another source
+states the absence (:data:`STATED_ABSENCES`).  Each record says which it is (``disputed``).
+The list lives in ``schemas/disputed.json``: :func:`differences` computes it (botocore
+needed), :func:`load_disputes` reads it (botocore not needed).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from conformance.spec.schemas import SCHEMA_DIR, schema_path
 DISPUTED_FILE = "disputed.json"
 SERVICE = "storagegateway"
 OPERATION = "CreateSnapshot"
-RECORD_KEYS = ("id", "schema", "member", "keyword", "shape", "schemas", "botocore",
+RECORD_KEYS = ("id", "schema", "member", "keyword", "shape", "schemas", "botocore", "disputed",
                "suite_accepts", "rule", "source")
 
 # JSON Schema keyword -> (botocore trait, the value that absence means on both sides).
@@ -52,6 +55,18 @@ SUITE_ACCEPTS: dict[str, str] = {
     "request": ("either refused as invalid input (400 ValidationException, or "
                 "InvalidGatewayRequestException with errorCode InvalidParameters) or treated as valid input"),
     "response": "in a response it is not a failure either way",
+}
+# ... and, where the model is only silent, that the reference's constraint holds.
+SILENCE_HOLDS: dict[str, str] = {
+    "request": ("refused as invalid input: the botocore model leaves this constraint out, it does not "
+                "state another one (silence is not a dispute, docs/protocol.md > Disputed points)"),
+    "response": "judged by the reference page's constraint (the botocore model leaves it out)",
+}
+# A constraint the model leaves out that another source also states is absent: a real
+# contradiction (record id -> that source).
+STATED_ABSENCES: dict[str, str] = {
+    "Tag.Value.pattern": "the Tag data type page gives TagValue no pattern while it gives TagKey one "
+                         "(docs/protocol.md > Disputed points, tag-value-pattern)",
 }
 SCHEMA_ROLES: dict[str, str] = {
     "CreateSnapshotRequest": "request", "Tag": "request",
@@ -124,18 +139,30 @@ def _record(pair_schema: str, member: str | None, keyword: str, ours: Any, their
             shape: str, rule: str, source: str) -> dict[str, Any]:
     role = SCHEMA_ROLES[pair_schema]
     label = f"{pair_schema}.{member}" if member else pair_schema
+    rid = f"{label}.{keyword}"
+    disputed = not _silent(keyword, theirs) or rid in STATED_ABSENCES
+    accepts = SUITE_ACCEPTS[role] if disputed else SILENCE_HOLDS[role]
+    if rid in STATED_ABSENCES:
+        source = f"{source}; {STATED_ABSENCES[rid]}"
     return {
-        "id": f"{label}.{keyword}",
+        "id": rid,
         "schema": pair_schema,
         "member": member,
         "keyword": keyword,
         "shape": shape,
         "schemas": ours,
         "botocore": theirs,
-        "suite_accepts": f"{DISPUTED_VALUES[keyword]}: {SUITE_ACCEPTS[role]}",
+        "disputed": disputed,
+        "suite_accepts": f"{DISPUTED_VALUES[keyword]}: {accepts}",
         "rule": rule,
         "source": source,
     }
+
+
+def _silent(keyword: str, theirs: Any) -> bool:
+    """The model states nothing for a length, size or pattern keyword: its absent value."""
+    absent = {**STRING_KEYWORDS, **ARRAY_KEYWORDS}.get(keyword)
+    return absent is not None and theirs == absent[1]
 
 
 def _x_source(schema: dict[str, Any], keyword: str) -> str:

@@ -2,9 +2,11 @@
 disputed points that the botocore comparison records (``schemas/disputed.json``).
 
 Loading is explicit and happens once (:func:`load`); nothing is read at import time.  A
-record names the rule it concerns: its reason confirms or extends a built-in disputed point,
-and a validation constraint the botocore model lacks altogether also lets its rule accept
-success.  :func:`build` does the same from given records (tests, other files).
+record names the rule it concerns; a record of a contradiction (``disputed``) confirms or
+extends a built-in disputed point.  A record of the model's silence (a constraint it leaves
+out) loosens nothing: silence is not a dispute, so the reference page's limit holds
+(docs/protocol.md > Disputed points).  :func:`build` does the same from given records (tests,
+other files).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from conformance.suite.rules import (
     RECORD_POINTS,
     RULE_ROWS,
     SEVERITIES,
-    SUCCESS,
     Rule,
 )
 
@@ -42,20 +43,15 @@ def _reasons(records: tuple[Record, ...]) -> dict[str, str]:
     return reasons
 
 
-def _unconstrained(records: tuple[Record, ...]) -> dict[str, str]:
-    """Validation rules whose constraint the botocore model lacks altogether: rule id -> point."""
-    return {str(r["rule"]): _point_of(r) for r in records
-            if r.get("botocore") is None and str(r.get("rule", "")).startswith("validation.")}
+def is_dispute(record: Record) -> bool:
+    """Whether a comparison record is a contradiction (a record without the flag counts as one)."""
+    return record.get("disputed", True) is not False
 
 
-def _rules(records: tuple[Record, ...], reasons: dict[str, str]) -> dict[str, Rule]:
+def _rules(reasons: dict[str, str]) -> dict[str, Rule]:
     registry: dict[str, Rule] = {}
-    unconstrained = _unconstrained(records)
     for rid, statement, source, severity, allowed, point in RULE_ROWS:
         assert rid not in registry and severity in SEVERITIES, rid
-        if point is None and rid in unconstrained:
-            point = unconstrained[rid]
-            allowed = allowed + tuple(o for o in SUCCESS if o not in allowed)
         registry[rid] = Rule(rid, rid.split(".", 1)[0], statement, source, severity, allowed,
                              reasons[point] if point else None)
     return registry
@@ -67,7 +63,7 @@ class Rulebook:
 
     rules: dict[str, Rule]
     reasons: dict[str, str]            # disputed point -> why every listed answer is conformant
-    records: tuple[Record, ...]        # the botocore comparison's records
+    records: tuple[Record, ...]        # the botocore comparison's records of contradictions
 
     def dispute(self, point: str) -> str:
         """The reason text of a disputed point (KeyError names an unknown point)."""
@@ -103,9 +99,9 @@ class Rulebook:
 
 def build(records: list[Record] | tuple[Record, ...] = ()) -> Rulebook:
     """The rulebook merged with these comparison records (none: the built-in knowledge alone)."""
-    kept = tuple(r for r in records if isinstance(r, dict))
+    kept = tuple(r for r in records if isinstance(r, dict) and is_dispute(r))
     reasons = _reasons(kept)
-    return Rulebook(_rules(kept, reasons), reasons, kept)
+    return Rulebook(_rules(reasons), reasons, kept)
 
 
 @lru_cache(maxsize=1)

@@ -77,15 +77,16 @@ def _auth(*types: str) -> tuple[Outcome, ...]:
 # ---------------------------------------------------------------------------------------------
 # Disputed points: why several answers are accepted
 # ---------------------------------------------------------------------------------------------
-# Built-in knowledge; the botocore comparison (schemas/disputed.json) refines the first three
-# when the rulebook is loaded (conformance.suite.rulebook).
+# Built-in knowledge; the botocore comparison (schemas/disputed.json) refines the first two
+# when the rulebook is loaded (conformance.suite.rulebook).  Only contradictions are here: a
+# limit one source states and another merely leaves out holds (the botocore model has no
+# maximum for Tags, AWS's tagging limit is 50: 51 tags are refused, undisputed).
 DISPUTES: dict[str, str] = {
     "partition-eusc": "the botocore model's VolumeARN pattern also allows the partition 'aws-eusc', "
                       "the reference page's pattern does not: an eusc ARN may be refused or looked up",
-    "tags-max": "the reference page allows 'up to 50' tags, the botocore model sets no maximum: "
-                "51 tags may be refused or accepted",
     "tag-value-pattern": "the reference page restricts tag values to letters, spaces, numbers and "
-                         "_ . : / = + - @, the botocore model gives values no pattern: either answer",
+                         "_ . : / = + - @, the botocore model and the Tag data type page give values no "
+                         "pattern while giving keys one: either answer",
     "auth-status": "AWS's JSON services answer authentication errors with 400, the Common Errors page "
                    "lists 403: both statuses are accepted",
     "auth-unknown-key": "JSON services answer UnrecognizedClientException (400), the Common Errors page "
@@ -118,7 +119,6 @@ DISPUTES: dict[str, str] = {
 # The botocore comparison (schemas/disputed.json, conformance.spec.botocore_compare) records each
 # difference with the rule it concerns; these rules' differences are the built-in points above.
 RECORD_POINTS = {
-    "validation.Tags.maxItems": "tags-max",
     "validation.Tag.Value.pattern": "tag-value-pattern",
     "validation.VolumeARN.pattern": "partition-eusc",
 }
@@ -237,7 +237,8 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      "refused as invalid.", _src_param("SnapshotDescription", "Length Constraints"), "MUST",
      VALIDATION, None),
     ("validation.Tags.maxItems", "More than 50 tags are refused as invalid.",
-     f"{REF} > Request Parameters > Tags ('up to 50')", "MUST", (*VALIDATION, *SUCCESS), "tags-max"),
+     f"{REF} > Request Parameters > Tags ('up to 50'); AWS General Reference > tag restrictions (50 user "
+     f"tags per resource); {NOTES} > Disputed points (silence is not a dispute)", "MUST", VALIDATION, None),
     ("validation.Tag.Key.required", "A tag without Key (or with a null Key) is refused as invalid.",
      f"{_TAG_SRC} > required", "MUST", VALIDATION, None),
     ("validation.Tag.Key.minLength", "An empty tag key is refused as invalid.",
