@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from werkzeug.wrappers import Request
@@ -43,10 +43,13 @@ def clock_window(variants: VariantSet) -> timedelta:
 class SigV4Verifier:
     """Checks a request's SigV4 signature; raises :class:`ApiError` with AWS's error type."""
 
-    def __init__(self, region: str, credentials: Credentials, faults: FaultSet,
+    def __init__(self, region: str, credentials: Credentials | Sequence[Credentials], faults: FaultSet,
                  service: str = envelope.SERVICE, window: timedelta = CLOCK_WINDOW,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  variants: VariantSet | None = None) -> None:
+        pairs = (credentials,) if isinstance(credentials, Credentials) else tuple(credentials)
+        self.key_pairs = {pair.access_key: pair for pair in reversed(pairs)}   # the first pair wins
+        credentials = pairs[0]
         self.region, self.credentials, self.faults = region, credentials, faults
         self.service, self.window, self.clock = service, window, clock
         self.variants = variants or VariantSet()
@@ -74,6 +77,10 @@ class SigV4Verifier:
         self._check_clock(amz_date)
         self._check_signature(auth, request, amz_date, self._payload_hash(request, body))
 
+    def _pair(self, access_key: str) -> Credentials:
+        """The accepted key pair of ``access_key`` (the first pair if none is: a fault let it in)."""
+        return self.key_pairs.get(access_key, self.credentials)
+
     def _parse(self, header: str) -> sigv4.Authorization:
         try:
             return sigv4.parse_authorization(header)
@@ -95,12 +102,12 @@ class SigV4Verifier:
         return value
 
     def _check_key(self, auth: sigv4.Authorization, request: Request) -> None:
-        if auth.access_key != self.credentials.access_key:
+        if auth.access_key not in self.key_pairs:
             if self.faults("unknown-key-as-signature"):
                 raise invalid_signature("The signature computed by the server does not match the one "
                                         "provided")
             raise ApiError("UnrecognizedClientException", "The access key id in the request is not known")
-        wanted = self.credentials.session_token
+        wanted = self._pair(auth.access_key).session_token
         if wanted is not None and request.headers.get("X-Amz-Security-Token") != wanted:
             raise ApiError("UnrecognizedClientException", "The security token in the request is not valid")
 
@@ -148,9 +155,13 @@ class SigV4Verifier:
             return
         path, query = _request_target(request)
         headers, names = self._signed_headers(auth, request)
-        canonical = sigv4.canonical_request(request.method, path, query, headers, names, payload_hash)
-        expected = sigv4.signature(self.credentials.secret_key, amz_date, auth.scope, canonical)
-        if not _digests_equal(expected, auth.signature):
+        secret = self._pair(auth.access_key).secret_key
+        # A path ending in a dot segment keeps RFC 3986's trailing slash, or not, as the SDKs do:
+        # both are accepted (docs/protocol.md > SigV4).
+        trailing = (False, True) if path.endswith(("/.", "/..")) else (False,)
+        if not any(_digests_equal(sigv4.signature(secret, amz_date, auth.scope, sigv4.canonical_request(
+                request.method, path, query, headers, names, payload_hash, rfc_trailing_slash=rfc)),
+                auth.signature) for rfc in trailing):
             raise invalid_signature("The signature computed by the server does not match the one provided; "
                                     "check the secret access key and the signing method")
 
@@ -169,6 +180,8 @@ class SigV4Verifier:
 def _request_target(request: Request) -> tuple[str, str]:
     """The request target's path and query, as the client sent them (before any decoding)."""
     raw = request.environ.get("RAW_URI") or request.environ.get("PATH_INFO") or "/"
+    if not raw.isascii():   # werkzeug's RAW_URI is the wire's bytes, latin-1 decoded twice
+        raw = raw.encode("latin-1").decode("utf-8").encode("latin-1").decode("utf-8", "surrogateescape")
     path, _, query = raw.partition("?")
     if "://" in path:  # absolute-form request target: keep the path part
         path = "/" + path.split("://", 1)[1].partition("/")[2]

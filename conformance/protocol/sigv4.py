@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote, unquote
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -36,16 +36,60 @@ def signing_key(secret: str, datestamp: str, region: str, service: str) -> bytes
     return key
 
 
+def _uri_encode(text: str) -> str:
+    """SigV4's UriEncode: every byte but the unreserved characters as %XX, upper-case hex."""
+    return quote(text, safe="-_.~", errors="surrogateescape")
+
+
+def normalize_path(path: str, rfc_trailing_slash: bool = False) -> str:
+    """Dot segments removed (RFC 3986 section 5.2.4) and empty segments merged, as SigV4 asks for
+    every service but S3 (docs/protocol.md > SigV4): ``/example/..`` is ``/``, ``//example//`` is
+    ``/example/``.  A trailing slash is kept when the path ends with one, as botocore and the
+    JavaScript SDK keep it; ``rfc_trailing_slash`` also keeps one after a final ``.`` or ``..``
+    segment, as RFC 3986 does (``/a/b/..`` is ``/a/`` there, ``/a`` for the SDKs)."""
+    kept: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if kept:
+                kept.pop()
+        elif segment and segment != ".":
+            kept.append(segment)
+    ends = ("/", "/.", "/..") if rfc_trailing_slash else ("/",)
+    trailing = "/" if kept and path.endswith(ends) else ""
+    return "/" + "/".join(kept) + trailing
+
+
+def canonical_path(path: str, rfc_trailing_slash: bool = False) -> str:
+    """The canonical URI: the path as sent (still percent-encoded), normalised, then URI-encoded
+    again, '/' kept (so a path the client encoded once is encoded twice, as botocore does)."""
+    normalized = normalize_path(path or "/", rfc_trailing_slash)
+    return quote(normalized, safe="/-_.~", errors="surrogateescape")
+
+
 def canonical_query(query: str) -> str:
-    pairs = sorted(parse_qsl(query, keep_blank_values=True))
-    return "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in pairs)
+    """Each name and value percent-decoded then URI-encoded, the pairs sorted by encoded name,
+    then encoded value (docs/protocol.md > SigV4)."""
+    pairs = []
+    for part in query.split("&"):
+        if part:
+            name, _, value = part.partition("=")
+            pairs.append((_uri_encode(unquote(name, errors="surrogateescape")),
+                          _uri_encode(unquote(value, errors="surrogateescape"))))
+    return "&".join(f"{name}={value}" for name, value in sorted(pairs))
+
+
+def canonical_header_value(value: str) -> str:
+    """Leading and trailing space trimmed, runs of spaces (and folded lines) made one space."""
+    return " ".join(value.split())
 
 
 def canonical_request(method: str, path: str, query: str, headers: Mapping[str, str],
-                      signed_headers: Sequence[str], payload_hash: str) -> str:
-    """The SigV4 canonical request; ``headers`` maps lower-cased names to raw values."""
-    lines = [method, quote(path or "/", safe="/-_.~"), canonical_query(query)]
-    lines += [f"{name}:{' '.join(headers.get(name, '').split())}" for name in signed_headers]
+                      signed_headers: Sequence[str], payload_hash: str, *,
+                      rfc_trailing_slash: bool = False) -> str:
+    """The SigV4 canonical request; ``headers`` maps lower-cased names to raw values (the values
+    of a repeated header joined by ',' in the order received)."""
+    lines = [method, canonical_path(path, rfc_trailing_slash), canonical_query(query)]
+    lines += [f"{name}:{canonical_header_value(headers.get(name, ''))}" for name in signed_headers]
     return "\n".join(lines) + "\n\n" + ";".join(signed_headers) + "\n" + payload_hash
 
 
@@ -53,9 +97,13 @@ def credential_scope(datestamp: str, region: str, service: str) -> str:
     return f"{datestamp}/{region}/{service}/aws4_request"
 
 
+def string_to_sign(amz_date: str, scope: str, canonical: str) -> str:
+    return "\n".join([ALGORITHM, amz_date, scope, sha256_hex(canonical.encode("utf-8", "surrogateescape"))])
+
+
 def signature(secret: str, amz_date: str, scope: str, canonical: str) -> str:
     datestamp, region, service, _ = scope.split("/")
-    to_sign = "\n".join([ALGORITHM, amz_date, scope, sha256_hex(canonical.encode("utf-8"))])
+    to_sign = string_to_sign(amz_date, scope, canonical)
     return hmac.new(signing_key(secret, datestamp, region, service), to_sign.encode("utf-8"),
                     hashlib.sha256).hexdigest()
 
