@@ -124,6 +124,7 @@ class Suite:
         self.session = Session(self.config, target, counts=self.counts)
         self.stack.callback(self.session.close)
         _, to_send = self.session.plan(self.session.volume())
+        to_send = self.session.check_volume(to_send)     # the preflight: setup mistakes are one error
         for case in to_send:
             self.by_rule[case.rule_id].append(case)
 

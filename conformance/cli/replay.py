@@ -157,6 +157,8 @@ def send(config: RunConfig, recorded: Recorded) -> tuple[Target, Session]:
     with embedded.open_target(config) as target:
         session = Session(config, target, first_contact=answer_expected)
         try:
+            if answer_expected:
+                session.check_setup()     # the preflight: wrong credentials are a usage error (exit 2)
             session.send(copies(recorded))
         finally:
             session.close()

@@ -10,6 +10,12 @@ the transports, the scoreboard and the circuit breaker.  Its steps are
 3. ``send(cases)``: the first case alone (no answer at all means the endpoint cannot be used:
    exit 2), then the rest, at most ``workers`` in flight, each answer checked as it arrives.
 
+Against an external endpoint the preflight (:mod:`conformance.suite.preflight`) comes first:
+``check_setup()`` (one probe, before ListVolumes) and ``check_volume(cases)`` (the first case
+that should succeed, alone) turn a setup mistake into one usage error (exit 2) instead of
+failing rules.  A run interrupted (Ctrl-C, SIGTERM: :class:`Interrupted`) stops sending and
+returns what finished, marked incomplete.
+
 :func:`run` chains them for a whole run and returns a :class:`RunResult`; the pytest plugin calls
 ``send`` once per rule item, and replay sends its recorded case through the same ``send``.
 """
@@ -25,8 +31,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from conformance.errors import EndpointError, UsageError
+from conformance.errors import DiscoveryError, EndpointError, UsageError
 from conformance.suite import baseline as baselines
+from conformance.suite import preflight
 from conformance.suite.budget import OVER_CAP, Counts, SnapshotBudget
 from conformance.suite.cases.arns import missing_volume_arn
 from conformance.suite.config import BREAKER_THRESHOLD, RunConfig, validate
@@ -37,6 +44,19 @@ from conformance.suite.scoreboard import Scoreboard
 from conformance.suite.target import Target, TargetOpener
 
 OnExchange = Callable[[Exchange], None]
+INTERRUPT_EXIT = {2: 130, 15: 143}     # SIGINT, SIGTERM: the shell's 128 + signal number
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal asked the run to stop (SIGINT is Python's KeyboardInterrupt; SIGTERM is raised as this)."""
+
+    def __init__(self, signum: int = 2) -> None:
+        super().__init__(f"signal {signum}")
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return INTERRUPT_EXIT.get(self.signum, 128 + self.signum)
 
 
 def one_line(exc: BaseException | str) -> str:
@@ -103,6 +123,10 @@ class Session:
         self.breaker: str | None = None
         self.known_volumes: tuple[str, ...] = ()
         self.unanswered_in_a_row = 0
+        self.probes: list[Exchange] = []      # the preflight's answers
+        self.probed = False
+        self.preflighted: set[str] = set()    # ids of cases the preflight already sent
+        self.diagnosis: str | None = None     # the preflight's finding, shown before everything
 
     @property
     def stopped(self) -> str | None:
@@ -116,9 +140,15 @@ class Session:
             return self.config.volume_arn
         if self.target.embedded is not None:
             return self.target.embedded.volume_arn
+        self.check_setup()
         self.contacted = True
         try:
             arns = _volume_arns(self.pool.get().list_volumes())
+        except DiscoveryError:
+            if self.probes and preflight.foreign_answer(self.probes):
+                # not a Storage Gateway at all: judge CreateSnapshot anyway, on a placeholder volume
+                return preflight.auth_probe(None, self.target.region).params["VolumeARN"]
+            raise
         except UsageError:
             raise
         except Exception as exc:  # refused, DNS, timeout, garbage: the endpoint cannot be used
@@ -134,11 +164,47 @@ class Session:
                          missing_volume_arn(volume_arn, self.known_volumes))
         return cases, plan(cases, self.budget.cap, self.board)
 
+    # --- the preflight (external targets) -------------------------------------------------------
+
+    def check_setup(self) -> None:
+        """The first request: exit 2 (UsageError) when a correctly signed request is refused for
+        its credentials, region or clock; no answer at all is exit 2 as well."""
+        if self.target.embedded is not None or self.probed:
+            return
+        self.probed = self.contacted = True
+        exchange = self.pool.send(preflight.auth_probe(self.config.volume_arn, self.target.region))
+        self.sent += 1
+        if exchange.response is None:
+            raise EndpointError(f"cannot reach {self.target.url}: {one_line(exchange.error or 'no answer')}")
+        self.probes.append(exchange)
+        problem = preflight.auth_problem(exchange, self.target.url, self.target.region)
+        if problem:
+            raise UsageError(problem)
+
+    def check_volume(self, cases: list[Case]) -> list[Case]:
+        """Send the first case that should succeed alone: exit 2 when --volume-arn names no volume
+        there; the cases left to send."""
+        if self.target.embedded is not None:
+            return cases
+        self.check_setup()
+        probe = preflight.volume_probe(cases)
+        if probe is not None and self._admit(probe):
+            exchange = self.pool.send(probe)
+            self.take(exchange)
+            self.preflighted.add(probe.id)
+            self.probes.append(exchange)
+            problem = (preflight.volume_problem(exchange, self.config.volume_arn, self.target.url)
+                       if self.config.volume_arn else None)
+            if problem:
+                raise UsageError(problem)
+        self.diagnosis = self.diagnosis or preflight.foreign_answer(self.probes)
+        return [c for c in cases if c.id not in self.preflighted]
+
     # --- 3. sending and checking ---------------------------------------------------------------
 
     def send(self, cases: list[Case], workers: int = 1) -> None:
         """Send every case (first contact alone), checking each answer as it arrives."""
-        pending = deque(cases)
+        pending = deque(c for c in cases if c.id not in self.preflighted)
         if pending and not self.contacted:
             self.contacted = True
             self._first_contact(pending.popleft())
@@ -224,23 +290,34 @@ def run(config: RunConfig, open_target: TargetOpener, progress: Progress | None 
     known_failures = (baselines.load(config.baseline, missing_ok=config.update_baseline)
                       if config.baseline is not None else None)
     started, t0 = datetime.now(UTC), time.perf_counter()
+    interrupted: Interrupted | None = None
+    volume_arn, t_send = config.volume_arn or "", time.perf_counter()
+    cases: list[Case] = []
     with open_target(config) as target:
         session = Session(config, target)
         try:
             volume_arn = session.volume()
+            if progress is not None:
+                progress(0, 0, 0)                 # 0 planned: the cases are being generated
             cases, to_send = session.plan(volume_arn)
             if progress is not None:
                 session.on_exchange = lambda _e: progress(len(session.exchanges), len(to_send),
                                                           len(session.board.failing_rules()))
             t_send = time.perf_counter()
+            to_send = session.check_volume(to_send)
             session.send(to_send, config.workers)
-            send_s = time.perf_counter() - t_send
+        except KeyboardInterrupt as exc:      # SIGINT, or SIGTERM raised as Interrupted: what finished
+            interrupted = exc if isinstance(exc, Interrupted) else Interrupted(2)
         finally:
+            send_s = time.perf_counter() - t_send
             session.close()
     result = _result(config, target, session, volume_arn, len(cases), started, t0, send_s)
-    if config.baseline is not None and known_failures is not None:
+    if config.baseline is not None and known_failures is not None and interrupted is None:
         result.baseline = _compare_with_baseline(result, session.board, known_failures, config)
     result.exit_code = 1 if result.failing_rules() else 0
+    if interrupted is not None:
+        result.complete, result.exit_code = False, interrupted.exit_code
+        result.stopped = result.stopped or f"interrupted by signal {interrupted.signum}"
     return result
 
 
@@ -254,7 +331,7 @@ def _result(config: RunConfig, target: Target, session: Session, volume_arn: str
         workers=config.workers, started_at=started, duration_s=time.perf_counter() - t0,
         cases_generated=generated, requests_sent=session.sent, scoreboard=session.board,
         exchanges=session.exchanges, stopped=session.stopped, send_duration_s=send_s,
-        credentials=target.credentials, live=target.live)
+        credentials=target.credentials, live=target.live, diagnosis=session.diagnosis)
 
 
 def _compare_with_baseline(result: RunResult, board: baselines.KeyedScoreboard,

@@ -39,9 +39,13 @@ class RunResult:
     baseline: baselines.Comparison | None = None
     variants: tuple[str, ...] = ()     # the embedded endpoint's variants
     live: bool = False
+    diagnosis: str | None = None       # the preflight's finding about the endpoint (shown first)
+    complete: bool = True              # False: interrupted (SIGINT/SIGTERM); the results of what finished
 
     @property
     def verdict(self) -> str:
+        if not self.complete:        # exit 130/143: the verdict of what finished
+            return "fail" if self.failing_rules() else "pass"
         return "fail" if self.exit_code == 1 else "pass"
 
     def status_of(self, result: RuleResult) -> str:
