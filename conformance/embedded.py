@@ -40,6 +40,7 @@ def open_target(config: RunConfig) -> Iterator[Target]:
         endpoint.stop()
 
 
-def run_suite(config: RunConfig, progress: engine.Progress | None = None) -> RunResult:
+def run_suite(config: RunConfig, progress: engine.Progress | None = None,
+              on_exchange: engine.OnExchange | None = None) -> RunResult:
     """Run the suite as ``sgw-conformance run`` does (nothing printed, no report written)."""
-    return engine.run(config, open_target, progress)
+    return engine.run(config, open_target, progress, on_exchange)

@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("conformance.cli.serve", "serve the reference CreateSnapshot endpoint"),
     "schemas": ("conformance.cli.schemas", "check, compare or export the JSON Schemas"),
     "replay": ("conformance.cli.replay", "re-send one recorded case from a report"),
+    "compare": ("conformance.cli.compare", "compare an endpoint with a recording of another, or two live"),
 }
 
 

@@ -32,6 +32,7 @@ from conformance.protocol.redaction import Secrets
 from conformance.reports import layout
 from conformance.reports.writer import write_reports
 from conformance.suite import baseline as baselines
+from conformance.suite import recording
 from conformance.suite.cases.profiles import PROFILES
 from conformance.suite.config import (
     DEFAULT_PROFILE,
@@ -69,6 +70,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "listed ones that now pass are reported as fixed")
     parser.add_argument("--update-baseline", action="store_true",
                         help="write this run's failures to the --baseline FILE (and exit 0)")
+    parser.add_argument("--record", type=Path, metavar="FILE",
+                        help="also write every exchange to FILE, a HAR 1.2 file, secrets removed "
+                             "(`sgw-conformance compare FILE` replays it)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME", help=argparse.SUPPRESS)
     parser.add_argument("--variant", action="append", default=[], metavar="NAME", help=argparse.SUPPRESS)
 
@@ -104,13 +108,19 @@ def command(args: argparse.Namespace) -> int:
     redact = Secrets.of(*secrets_of(config.credentials)).text
     validate(config)
     check_writable(config)
+    recorder = recording.Recorder() if args.record is not None else None
+    if args.record is not None:
+        recording.check_writable(args.record)
     bar = Progress()
     try:
-        result = embedded.run_suite(config, bar if bar.live else None)
+        result = embedded.run_suite(config, bar if bar.live else None, recorder.take if recorder else None)
     except UsageError as exc:
         raise UsageError(redact(str(exc))) from None
     finally:
         bar.close()
+    if recorder is not None:
+        path = recording.write(args.record, recording.har_of(recorder, recording.run_of(result)))
+        print(f"recording: {path} ({len(recorder.taken)} exchanges)")
     return finish(config, result, sys.stdout)
 
 

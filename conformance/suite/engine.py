@@ -280,8 +280,11 @@ class Session:
 Progress = Callable[[int, int, int], None]     # (answers so far, requests planned, failing rules)
 
 
-def run(config: RunConfig, open_target: TargetOpener, progress: Progress | None = None) -> RunResult:
+def run(config: RunConfig, open_target: TargetOpener, progress: Progress | None = None,
+        on_exchange: OnExchange | None = None) -> RunResult:
     """The whole run (nothing printed); UsageError for exit-2 conditions.
+
+    ``on_exchange`` sees every exchange as it is taken (``run --record`` writes them down).
 
     With ``config.baseline`` the verdict is judged against it; with ``update_baseline`` every
     failure of this run is accepted (the caller writes ``result.baseline.written`` to the file).
@@ -294,15 +297,18 @@ def run(config: RunConfig, open_target: TargetOpener, progress: Progress | None 
     volume_arn, t_send = config.volume_arn or "", time.perf_counter()
     cases: list[Case] = []
     with open_target(config) as target:
-        session = Session(config, target)
+        session = Session(config, target, on_exchange=on_exchange)
         try:
             volume_arn = session.volume()
             if progress is not None:
                 progress(0, 0, 0)                 # 0 planned: the cases are being generated
             cases, to_send = session.plan(volume_arn)
             if progress is not None:
-                session.on_exchange = lambda _e: progress(len(session.exchanges), len(to_send),
-                                                          len(session.board.failing_rules()))
+                def observe(exchange: Exchange) -> None:
+                    if on_exchange is not None:
+                        on_exchange(exchange)
+                    progress(len(session.exchanges), len(to_send), len(session.board.failing_rules()))
+                session.on_exchange = observe
             t_send = time.perf_counter()
             to_send = session.check_volume(to_send)
             session.send(to_send, config.workers)
