@@ -58,7 +58,7 @@ from conformance.suite.config import (
 )
 from conformance.suite.engine import Session, plan
 from conformance.suite.model import Case, Exchange
-from conformance.suite.safety import LIVE_MAX_SNAPSHOTS
+from conformance.suite.safety import LIVE_MAX_SNAPSHOTS, check_endpoint
 from conformance.suite.target import Target
 
 SHOWN_DIFFERENCES = 20        # differences printed in full in the terminal (all are in compare.json)
@@ -120,7 +120,8 @@ def _session(config: RunConfig) -> Iterator[tuple[Target, Session]]:
 
 
 def _send(session: Session, cases: list[Case], workers: int) -> dict[str, Exchange]:
-    session.send(plan(cases, session.budget.cap, session.board), workers)
+    # the preflight first (an external endpoint: exit 2 for an unknown --volume-arn), as a run does
+    session.send(session.check_volume(plan(cases, session.budget.cap, session.board)), workers)
     return {e.case.id: e for e in session.exchanges}
 
 
@@ -247,6 +248,9 @@ def command(args: argparse.Namespace) -> int:
     if args.endpoint and (args.fault or args.variant):
         raise UsageError("--fault and --variant apply to the embedded reference endpoint only "
                          "(drop --endpoint)")
+    for url in (args.endpoint, args.against):     # safety first: judged from the URLs, before anything
+        if url:
+            check_endpoint(url, args.allow_live)
     if args.report_dir is not None:
         layout.check_report_dir(args.report_dir)
     redact = Secrets.of(*secrets_of()).text

@@ -115,7 +115,7 @@ class VolumeMap:
             # JSON text may write the ARN with escaped solidi (RFC 8259 > 7): mapped in that form too
             escaped = VolumeMap(self.old.replace("/", "\\/"), self.new.replace("/", "\\/"), self.region)
             try:
-                raw = escaped.whole(self.text(raw.decode("utf-8"))).encode("utf-8")
+                raw = self.text(escaped.whole(raw.decode("utf-8"))).encode("utf-8")
             except UnicodeDecodeError:
                 raw = raw.replace(self.old.encode(), self.new.encode())
         return replace(case, params=self.value(case.params), raw_body=raw)
