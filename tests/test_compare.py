@@ -222,6 +222,9 @@ def test_compare_against_a_faulty_live_endpoint_exits_1(tmp_path: Path,
         assert code == 1, out + err
         assert report["recording"] is None and report["right"]["endpoint"] == faulty.url
         assert any("envelope.no-5xx" in c["broken"]["right"] for c in report["cases"])
+        page = (tmp_path / "bad" / "compare.html").read_text("utf-8")
+        assert "DIFFERENT" in page and 'class="pair"' in page and "--against" in page
+        assert "HTTP 500" in page and "HTTP 400" in page        # both answers, side by side
         code, out, err = cli_run(capsys, "compare", "--endpoint", clean.url, "--against", faulty.url.replace(
             str(faulty.port), str(clean.port)), "--profile", PROFILE, "--report-dir", str(tmp_path / "same"))
         assert code == 0 and compare_json(tmp_path / "same")["parity"]["overall"]["identical_percent"] == 100
@@ -252,3 +255,47 @@ def test_bad_input_to_compare_and_record_is_one_line_and_exit_2(
     code, out, err = cli_run(capsys, *argv)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and said in err, err
+
+
+# --- the snapshot cap ---------------------------------------------------------------------------------
+
+class CountCreated:
+    """WSGI middleware counting the answers that created a snapshot (2xx to CreateSnapshot)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.created = app, 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        def counting(status: str, headers: Any, exc_info: Any = None) -> Any:
+            if status.startswith("2") and "CreateSnapshot" in environ.get("HTTP_X_AMZ_TARGET", ""):
+                self.created += 1
+            return start_response(status, headers, exc_info)
+        return self.app(environ, counting)
+
+
+@pytest.mark.usefixtures("example_credentials")
+def test_compare_sends_a_live_endpoint_at_most_the_cap_of_snapshot_creating_requests(
+        recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from conformance.suite import safety
+    monkeypatch.setattr(safety, "is_loopback_host", lambda _host: False)      # judged live
+    with ReferenceEndpoint() as one, ReferenceEndpoint() as two:
+        counters = []
+        for ep in (one, two):
+            counter = CountCreated(ep._server.app)     # type: ignore[union-attr]
+            ep._server.app = counter                   # type: ignore[union-attr]
+            counters.append(counter)
+        code, out, err = cli_run(capsys, "compare", str(recording), "--endpoint", one.url, "--allow-live",
+                                 "--max-snapshots", "2", "--report-dir", str(tmp_path / "rec"))
+        report = compare_json(tmp_path / "rec")
+        assert code == 0, out + err
+        assert counters[0].created <= 2
+        assert report["parity"]["overall"]["not_sent"] > 0 and report["parity"]["overall"]["different"] == 0
+        code, out, err = cli_run(capsys, "compare", "--endpoint", one.url, "--against", two.url,
+                                 "--allow-live", "--max-snapshots", "1", "--profile", PROFILE,
+                                 "--report-dir", str(tmp_path / "live"))
+        assert code == 0, out + err
+        assert counters[0].created <= 3 and counters[1].created <= 1
+    code, out, err = cli_run(capsys, "compare", str(recording), "--endpoint", "http://198.51.100.7/",
+                             "--report-dir", str(tmp_path / "refused"))
+    assert code == 2 and "--allow-live" in err and not (tmp_path / "refused").exists()
