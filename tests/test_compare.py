@@ -22,7 +22,7 @@ import pytest
 
 from conformance.cli import main as cli
 from conformance.endpoint import ReferenceEndpoint
-from conformance.endpoint.faults import FAULTS
+from conformance.endpoint.faults import FAULTS, WARNING_FAULTS
 from conformance.endpoint.variants import VARIANTS
 from conformance.protocol.credentials import EXAMPLE_CREDENTIALS, Credentials
 from conformance.reports.compare_report import compare_errors
@@ -164,6 +164,16 @@ def test_each_conformant_variant_differs_from_the_clean_recording_only_as_allowe
     for case in report["cases"]:
         assert case["class"] == "allowed" and case["differing"], case["case_id"]
         assert case["broken"] == {"left": [], "right": []}
+
+
+@pytest.mark.parametrize("name", sorted(WARNING_FAULTS))
+def test_a_fault_of_a_should_rule_is_an_allowed_difference_with_its_warning_listed(
+        name: str, recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, report, _out = compare(capsys, recording, tmp_path, "--fault", name)
+    rule = WARNING_FAULTS[name].rule
+    assert code == 0 and report["parity"]["overall"]["different"] == 0
+    warned = [c for c in report["cases"] if any(w["rule"] == rule for w in c["warnings"])]
+    assert warned and all(c["class"] == "allowed" for c in warned)
 
 
 def test_a_recording_of_one_volume_and_region_compares_against_an_endpoint_with_another(
