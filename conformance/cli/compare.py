@@ -48,6 +48,7 @@ from conformance.suite.compare import (
     Side,
     VolumeMap,
     compare,
+    shown,
 )
 from conformance.suite.config import (
     DEFAULT_PROFILE,
@@ -212,6 +213,8 @@ def show(out: TextIO, run: CompareRun, paths: dict[str, Path]) -> None:
         assert result.left is not None and result.right is not None
         lines.append(f"    {run.left.label}: {result.left.summary}")
         lines.append(f"    {run.right.label}: {result.right.summary}")
+        lines += [f"    {name}: {shown(result.left.aspects[name])} | {shown(result.right.aspects[name])}"
+                  for name in result.differing]
         lines.append(f"    why: {result.reason}")
     more = len(comparison.of(DIFFERENT)) - SHOWN_DIFFERENCES
     if more > 0:

@@ -39,6 +39,7 @@ COMPARE_JSON = "compare.json"
 COMPARE_HTML = "compare.html"
 COMPARE_SCHEMA = SCHEMA_DIR / "compare.schema.json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+HTML_CASES = 200        # cases shown in full on the page, differences first (all are in compare.json)
 
 
 def _counts(counts: Any) -> dict[str, Any]:
@@ -128,7 +129,8 @@ def render_html(report: dict[str, Any]) -> str:
     """The self-contained page of a compare.json document."""
     order = {DIFFERENT: 0, ALLOWED: 1, NOT_SENT: 2}
     cases = sorted(report["cases"], key=lambda c: (order.get(c["class"], 3), c["case_id"]))
-    rendered: str = _template().render(r=report, cases=cases, aspects=list(ASPECTS))
+    rendered: str = _template().render(r=report, cases=cases[:HTML_CASES], omitted=len(cases) - HTML_CASES,
+                                       aspects=list(ASPECTS))
     return rendered
 
 
