@@ -9,6 +9,8 @@ without ``--allow-live``, and cases that could create a billable snapshot are ca
 checks them; with ``--baseline FILE`` listed failures are ``known`` and do not fail the run
 (``--update-baseline`` rewrites FILE).  Last, this prints a table of rules and writes
 report.json, junit.xml and report.html (the path of the HTML report is the last line printed).
+With ``--record FILE`` every exchange is also written to FILE as HAR 1.2, for ``compare``
+(:mod:`conformance.suite.recording`).
 
 Exit 0: every MUST rule holds (or fails only as the baseline expects); 1: some MUST rule failed;
 2: usage, configuration, or an endpoint that cannot be reached at first contact.
