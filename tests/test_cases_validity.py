@@ -81,7 +81,7 @@ def test_a_value_one_over_its_maximum_only_through_a_trailing_space_is_refused()
 
 def test_wrong_json_type_cases_break_only_a_type_and_no_member_is_null():
     for case in all_cases():
-        if case.rule_id == "envelope.wrong-json-type":
+        if case.rule_id == "envelope.wrong-json-type" and case.raw_body is None:   # raw: huge numbers
             assert violations(case.params) == {"envelope.wrong-json-type"}, case.signature
 
 
@@ -194,7 +194,7 @@ def test_every_case_is_labelled_with_a_registered_rule_and_its_answers():
 
 def test_signatures_carry_no_generated_values():
     sigs = {c.signature for s in SEEDS for c in cases_for(s)}
-    assert len(sigs) < 250          # a stable vocabulary, not one label per value
+    assert len(sigs) < 340          # a stable vocabulary, not one label per value
     assert all("/gen" in s or s in {c.signature for c in cases_for(0)} for s in sigs)
 
 
@@ -203,7 +203,9 @@ def test_creates_marks_exactly_the_cases_whose_success_would_snapshot_the_target
     assert by_sig["valid/minimal"].creates and by_sig["signing/wrong-secret"].creates
     assert by_sig["Tag.Key/maxLength+1"].creates
     assert not by_sig["VolumeARN/unknown-volume"].creates
-    assert not by_sig["body/not-json:truncated"].creates and not by_sig["VolumeARN/required"].creates
+    assert not by_sig["body/not-json:text"].creates and not by_sig["VolumeARN/required"].creates
+    # a body that is not strict JSON but holds the target's ARN: a lenient endpoint may read it
+    assert by_sig["body/not-json:truncated"].creates and by_sig["json/lenient:block-comment"].creates
 
 
 def test_violations_maps_schema_errors_to_rule_ids():

@@ -156,6 +156,12 @@ PROBES: dict[str, Probe] = {
     "method-404-plain": Probe(with_method("GET"), lambda a: a[0].status_code == 404
                               and a[0].content == b"Not Found"),
     "method-400": Probe(with_method("GET"), typed("UnknownOperationException")),
+    "bom-accepted": Probe(lambda ep, post: [post(ep, raw=b"\xef\xbb\xbf" + json.dumps(body_of(ep)).encode())],
+                          lambda a: a[0].status_code == 200),
+    "duplicate-names-refused": Probe(lambda ep, post: [post(ep, raw=json.dumps(body_of(ep)).encode()[:-1]
+                                                            + b', "SnapshotDescription": "again"}')],
+                                     typed("SerializationException")),
+    "control-characters-refused": Probe(create(SnapshotDescription="a\x07b"), typed("ValidationException")),
     "empty-body-serialization": Probe(lambda ep, post: [post(ep, raw=b"")], typed("SerializationException")),
     "invalid-parameters": Probe(create(SnapshotDescription="d" * 256), lambda a: typed(
         "InvalidGatewayRequestException")(a) and a[0].json()["error"]["errorCode"] == "InvalidParameters"),

@@ -54,6 +54,7 @@ from conformance.endpoint.errors import (
     serialization_error,
 )
 from conformance.endpoint.faults import FaultSet
+from conformance.endpoint.lenient import escaped_names, lenient_loads
 from conformance.endpoint.store import Store
 from conformance.endpoint.validation import ascii_decimal
 from conformance.endpoint.variants import SERVICE_NAMESPACE, VariantSet
@@ -195,10 +196,24 @@ class Application:
                 raise serialization_error("The request body is empty: a JSON object is expected")
             return {}
         status = 500 if self.faults("bad-json-500") else 400
+        if self.variants("bom-accepted") and body.startswith(b"\xef\xbb\xbf"):
+            body = body[3:]
+        hook = _unique_members if self.variants("duplicate-names-refused") else None
         try:
-            value = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+            value = json.loads(body.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=hook)
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-            raise ApiError("SerializationException", f"The body is not valid JSON: {exc}", status) from None
+            failure = ApiError("SerializationException", f"The body is not valid JSON: {exc}", status)
+            if not self.faults("lenient-json"):
+                raise failure from None
+            try:
+                value = lenient_loads(body)
+            except (ValueError, RecursionError):
+                raise failure from None
+        if isinstance(value, dict) and self.faults("json-escaped-names-unread"):
+            value = {k: v for k, v in value.items() if k not in escaped_names(body)}
+        if isinstance(value, dict) and self.faults("null-tag-500") and isinstance(value.get("Tags"), list) \
+                and None in value["Tags"]:
+            raise internal_failure("'NoneType' object is not subscriptable")
         if not isinstance(value, dict):
             if self.faults("non-object-body-as-empty"):
                 return {}
@@ -327,6 +342,14 @@ def _json_depth_exceeds(value: Any, limit: int) -> bool:
             children = item.values() if isinstance(item, dict) else item
             stack.extend((child, depth + 1) for child in children)
     return False
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Variant "duplicate-names-refused": a member name given twice is not JSON this server reads."""
+    names = [name for name, _value in pairs]
+    if len(set(names)) != len(names):
+        raise ValueError("a member name is repeated")
+    return dict(pairs)
 
 
 def _reject_constant(name: str) -> Any:

@@ -183,6 +183,20 @@ _ALL: tuple[Fault, ...] = (
     Fault("scope-date-unchecked",
           "derives the signing key from the credential scope's date without comparing it with X-Amz-Date",
           "authentication.scope-date"),
+    # -- JSON text (RFC 8259) and values without a pattern --------------------------------------
+    Fault("lenient-json", "reads JSON as permissive parsers do (comments, trailing commas, single quotes, "
+          "unquoted names, NaN, loose numbers, control characters, bytes that are not UTF-8, trailing data)",
+          "envelope.json-strict"),
+    Fault("json-escaped-names-unread", "does not recognise a member name written with \\u escapes "
+          "(\\u0056olumeARN): the member is missing", "accept.json-text"),
+    Fault("null-tag-500", "a null element inside Tags crashes the handler: 500 InternalFailure",
+          "envelope.json-robust"),
+    Fault("description-printable-only", "gives SnapshotDescription a pattern the page does not: format "
+          "characters (right-to-left marks, zero-width joiners) refused",
+          "accept.plain-values",
+          (SchemaEdit(REQUEST, (*DESCRIPTION, "pattern"), "^[^\\p{Cf}]*$"),)),
+    Fault("nfc-before-length", "normalises strings to NFC before measuring them: 256 characters of "
+          "combining sequences pass as 128", "validation.SnapshotDescription.maxLength"),
     Fault("signed-headers-fixed",
           "canonicalises host and x-amz-date only, whatever SignedHeaders lists: a request signing "
           "Content-Type and X-Amz-Target too (as botocore does) is refused",

@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,6 +160,8 @@ def _counting_lengths(measure: Callable[[str], int], unit: str) -> Any:
 ByteLengthValidator = _counting_lengths(utf8_len, "bytes")
 # Variant "utf16-lengths": lengths counted as java.lang.String.length() does (docs/protocol.md > Constraints).
 Utf16LengthValidator = _counting_lengths(utf16_len, "UTF-16 code units")
+# Fault "nfc-before-length": lengths measured after NFC normalisation (AWS does not normalise).
+NfcLengthValidator = _counting_lengths(lambda s: len(unicodedata.normalize("NFC", s)), "NFC characters")
 
 
 def apply_edits(documents: dict[str, dict[str, Any]],
@@ -208,6 +211,7 @@ def compile_schemas(faults: FaultSet | None = None, variants: VariantSet | None 
         (d["$id"], Resource.from_contents(d, default_specification=DRAFT202012))
         for d in documents.values())
     cls = (ByteLengthValidator if faults("length-in-bytes")
+           else NfcLengthValidator if faults("nfc-before-length")
            else Utf16LengthValidator if variants("utf16-lengths") else schemas.JavaPatternValidator)
     return CompiledSchemas(documents, registry, cls, faults("wrong-type-coerced"))
 

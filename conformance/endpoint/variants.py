@@ -89,6 +89,15 @@ _VARIANTS: tuple[Variant, ...] = (
             "docs/protocol.md > Observed answers (a 4xx, 404 seen)", group="method"),
     Variant("method-400", "a method other than POST answered 400 UnknownOperationException",
             "observed: DynamoDB Local answers GET / with 400 UnknownOperationException", group="method"),
+    Variant("bom-accepted", "a UTF-8 byte order mark before the JSON text is skipped (the body served)",
+            "RFC 8259 > 8.1 (a parser may ignore a BOM); docs/protocol.md > JSON text (either)"),
+    Variant("duplicate-names-refused", "a member name repeated in an object refused with "
+            "SerializationException", "RFC 8259 > 4 (names SHOULD be unique; behaviour unpredictable); "
+            "docs/protocol.md > JSON text (either)"),
+    Variant("control-characters-refused", "a SnapshotDescription holding a control character or a "
+            "Unicode noncharacter refused with ValidationException",
+            "docs/protocol.md > Constraints (control characters: success or a 4xx)",
+            (SchemaEdit(REQUEST, ("properties", "SnapshotDescription", "pattern"), "^[^\\p{Cc}\\p{Cn}]*$"),)),
     Variant("empty-body-serialization", "an empty body answered with SerializationException",
             "docs/protocol.md > Observed answers (not JSON); rule envelope.body-empty (disputed)"),
     # -- validation --------------------------------------------------------------------------------

@@ -109,6 +109,11 @@ DISPUTES: dict[str, str] = {
     "foreign-arn": "a well-formed ARN naming another account (the only kind as short as 50 characters) "
                    "may be looked up and not found, or refused by IAM authorisation before any lookup "
                    "(AccessDeniedException: Storage Gateway has no resource-based policies)",
+    "json-open": "RFC 8259 leaves it open and no source says how AWS answers (a member name repeated, a "
+                 "UTF-8 byte order mark, nesting deeper than a limit, a number too large for any type in a "
+                 "member the API does not define): success or a 4xx, never a 5xx",
+    "control-characters": "no source says whether a SnapshotDescription (which has no pattern) may hold "
+                          "control characters or Unicode noncharacters: success or a 4xx, never a 5xx",
     "target-errors": "AWS's JSON services answer a missing or unknown X-Amz-Target with 400 "
                      "UnknownOperationException; AWS answers a request it cannot route with 404 "
                      "UnknownOperationException, as emulators (floci) do for an unknown target; the Storage "
@@ -169,6 +174,17 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      "An empty body is refused: as not JSON (SerializationException) or as an object missing its "
      "required members (ValidationException).", f"{SMITHY}; {OBSERVED}", "MUST",
      (*SERIALIZATION, *VALIDATION), "body-empty"),
+    ("envelope.json-strict",
+     "A body that is not strict RFC 8259 JSON text (NaN or Infinity, a comment, single quotes, an unquoted "
+     "member name, a trailing comma, a leading zero or '+', an unescaped control character, bytes that are "
+     "not UTF-8, anything after the closing brace) is refused with 400 SerializationException, never read "
+     "leniently.", f"RFC 8259 > 2, 6, 7, 8.1; {NOTES} > JSON text (Jackson's defaults)", "MUST",
+     SERIALIZATION, None),
+    ("envelope.json-robust",
+     "JSON structures that break naive handlers (a null or non-object element in Tags, very long strings, "
+     "huge numbers, deep nesting, repeated names, a byte order mark) get a 4xx, or success where the "
+     "sources leave it open: never a 5xx.", f"{NOTES} > JSON text; RFC 8259 > 4, 6, 8.1, 9", "MUST",
+     ANY_4XX, None),
     ("envelope.no-5xx",
      "No client input, however malformed, gets a 5xx answer.",
      f"{REF} > Errors (every error is HTTP 400); {SMITHY} > client errors are 4xx", "MUST", (), None),
@@ -265,6 +281,15 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
     ("accept.boundaries", "Values exactly at every minimum and maximum (1 and 255 description characters, "
      "128-character keys, empty and 256-character values, 50 tags) are accepted.",
      f"{REF} > Request Parameters > Length Constraints", "MUST", SUCCESS, None),
+    ("accept.json-text", "Any RFC 8259 text of a valid request is served alike: whitespace around every "
+     "token, members in any order, \\uXXXX or \\/ escapes in names and values.",
+     f"RFC 8259 > 2, 4, 7; {NOTES} > JSON text (whitespace, order and escapes carry no meaning)", "MUST",
+     SUCCESS, None),
+    ("accept.plain-values", "A SnapshotDescription, which has no pattern, is accepted whatever its "
+     "characters within 1..255 (whitespace only, right-to-left marks, combining sequences counted one "
+     "code point each, with no Unicode normalisation).",
+     f"{_src_param('SnapshotDescription', 'Length Constraints')} (no pattern); {NOTES} > Constraints",
+     "MUST", SUCCESS, None),
     ("accept.null-optional", "\"Tags\": null is treated as if Tags were absent.",
      f"{SMITHY} > null members; {NOTES} > The request", "MUST", SUCCESS, None),
     ("accept.unknown-member", "A member the API does not define is ignored (or refused, disputed).",
@@ -311,4 +336,6 @@ CASE_DISPUTES: dict[str, tuple[str, ...]] = {
                      "validation.Tag.Value.maxLength"),
     "pattern-dialect": ("validation.VolumeARN.pattern", "validation.Tag.Key.pattern"),
     "foreign-arn": ("state.unknown-volume",),
+    "json-open": ("envelope.json-robust",),
+    "control-characters": ("accept.plain-values",),
 }

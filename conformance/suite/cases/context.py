@@ -46,8 +46,9 @@ def _creates(ctx: Context, params: Any, raw_body: bytes | None) -> bool:
     if raw_body is not None:
         try:
             params = json.loads(raw_body)
-        except ValueError:
-            return False
+        except (ValueError, RecursionError):
+            # not strict JSON: a lenient (faulty) endpoint may still read the target's ARN in it
+            return ctx.volume_arn.lower().encode() in raw_body.lower()
     arn = params.get("VolumeARN") if isinstance(params, dict) else None
     return isinstance(arn, str) and arn.lower() == ctx.volume_arn.lower()
 
