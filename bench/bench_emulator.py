@@ -1,9 +1,14 @@
 """Benchmark of the reference endpoint: requests per second for keep-alive clients (not a test).
 
-    python bench/bench_emulator.py                       # in-process endpoint, 1 client
-    python bench/bench_emulator.py --clients 4           # 4 keep-alive clients in threads
-    python bench/bench_emulator.py --subprocess          # endpoint in its own process (no shared GIL)
+    python bench/bench_emulator.py                       # against the plain endpoint: the ratio
+    python bench/bench_emulator.py --clients 4           # the same with 4 keep-alive clients
+    python bench/bench_emulator.py --alone               # in-process endpoint alone, 1 client
+    python bench/bench_emulator.py --subprocess          # endpoint alone in its own process
     python bench/bench_emulator.py --url http://127.0.0.1:8080/   # an endpoint already running
+
+The default compares the reference endpoint (``serve --quiet`` in its own process) with
+``bench/plain_endpoint.py``, a plain ``ThreadingHTTPServer`` endpoint answering the same signed
+requests, in alternating rounds, and prints the ratio of their requests per second.
 
 Requests are signed before the clock starts (one pre-signed request per send), so the figure
 is the endpoint's and the HTTP client's, not the signer's.  Operations: ``create``
@@ -84,11 +89,12 @@ def measure(url: str, prepared: list[Prepared], clients: int) -> tuple[float, li
 
 
 @contextmanager
-def endpoint_in_subprocess(region: str) -> Iterator[str]:
+def endpoint_in_subprocess(region: str, command: list[str] | None = None) -> Iterator[str]:
+    """``serve --quiet`` (or ``command``) in its own process; yields the URL its banner prints."""
     repo = Path(__file__).resolve().parent.parent
-    process = subprocess.Popen([sys.executable, "-m", "conformance.cli.main", "serve", "--port", "0",
-                                "--region", region], cwd=repo, stdout=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": str(repo)})
+    command = command or ["-m", "conformance.cli.serve", "--port", "0", "--quiet"]
+    process = subprocess.Popen([sys.executable, *command, "--region", region], cwd=repo,
+                               stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(repo)})
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(x) for x in iter(process.stdout.readline, "")],  # type: ignore
                      daemon=True).start()
@@ -113,6 +119,35 @@ def target(args: argparse.Namespace) -> Iterator[str]:
             yield endpoint.url
 
 
+PLAIN = ["bench/plain_endpoint.py", "--port", "0"]
+
+
+def compare(args: argparse.Namespace) -> int:
+    """The reference endpoint (``serve --quiet``) against the plain one, each in its own process,
+    in alternating rounds (a busy machine slows both alike); the median of the rounds' ratios."""
+    rounds, per_round = args.rounds, max(1, args.requests // args.rounds)
+    rates: dict[str, list[float]] = {"reference": [], "plain": []}
+    with endpoint_in_subprocess(args.region) as ref_url, endpoint_in_subprocess(args.region, PLAIN) as plain_url:
+        urls = {"reference": ref_url, "plain": plain_url}
+        for url in urls.values():
+            measure(url, prepare(url, args.region, args.operation, 100), args.clients)   # warm-up
+        for _ in range(rounds):
+            for name, url in urls.items():
+                work = prepare(url, args.region, args.operation, per_round)
+                elapsed, _, failures = measure(url, work, args.clients)
+                if failures and name == "reference":
+                    print(f"reference: {len(failures)} answers 5xx or without a request id")
+                    return 1
+                rates[name].append(len(work) / elapsed)
+    ratios = sorted(r / p for r, p in zip(rates["reference"], rates["plain"], strict=True))
+    print(f"{args.operation}: {rounds} rounds of {per_round} requests, {args.clients} keep-alive client(s), "
+          f"each endpoint in its own process")
+    for name, values in rates.items():
+        print(f"  {name:9} {statistics.median(values):8.0f} req/s (median of rounds)")
+    print(f"  ratio reference/plain: {statistics.median(ratios):.2f} (rounds {ratios[0]:.2f} to {ratios[-1]:.2f})")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
@@ -121,7 +156,12 @@ def main() -> int:
     parser.add_argument("--region", default="us-east-2")
     parser.add_argument("--url", help="an endpoint already running (default: start one in-process)")
     parser.add_argument("--subprocess", action="store_true", help="start the endpoint in its own process")
+    parser.add_argument("--alone", action="store_true",
+                        help="measure the reference endpoint alone (default: against the plain endpoint)")
+    parser.add_argument("--rounds", type=int, default=8, help="alternating rounds of the comparison")
     args = parser.parse_args()
+    if not (args.alone or args.url or args.subprocess):
+        return compare(args)
     with target(args) as url:
         prepared = prepare(url, args.region, args.operation, args.requests)
         measure(url, prepare(url, args.region, args.operation, 50), 1)   # warm-up

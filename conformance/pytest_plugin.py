@@ -260,3 +260,15 @@ def _headers(headers: dict[str, str]) -> str:
 
 def _clip(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+@pytest.fixture(scope="session")
+def sgw_endpoint() -> Any:
+    """The reference endpoint, serving on a free loopback port for the whole session (one per
+    xdist worker), as moto's ThreadedMotoServer serves other tests: ``url``, ``region``,
+    ``volume_arn``, ``access_key``, ``secret_key``; ``reset()`` forgets every snapshot.
+    README.md > A local Storage Gateway."""
+    from conformance.endpoint.service import ReferenceEndpoint
+
+    with ReferenceEndpoint() as endpoint:
+        yield endpoint

@@ -59,6 +59,15 @@ def test_list_volumes_pages_through_every_volume_with_limit_and_marker(endpoint:
     assert sorted(seen) == sorted({endpoint.volume_arn, *OTHER_VOLUMES})
 
 
+def test_boto3s_paginator_over_three_volumes_with_a_page_size_of_one_lists_all_three() -> None:
+    three = OTHER_VOLUMES[:2]
+    with ReferenceEndpoint(volumes=three) as ep:
+        pages = list(client(ep).get_paginator("list_volumes").paginate(PaginationConfig={"PageSize": 1}))
+        listed = [v["VolumeARN"] for page in pages for v in page["VolumeInfos"]]
+    assert len(pages) == 3 and all(len(page["VolumeInfos"]) == 1 for page in pages)
+    assert sorted(listed) == sorted([ep.volume_arn, *three])
+
+
 def test_list_volumes_of_one_gateway_lists_only_its_volumes(endpoint: ReferenceEndpoint) -> None:
     gateway = OTHER_VOLUMES[0].rpartition("/volume/")[0]
     infos = client(endpoint).list_volumes(GatewayARN=gateway)["VolumeInfos"]

@@ -35,7 +35,7 @@ import re
 import threading
 import uuid
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from werkzeug.exceptions import HTTPException
@@ -81,8 +81,8 @@ DROP_KEY = "sgw.drop-connection"        # environ flag (fault): close the connec
 class Application:
     """The WSGI application: routing, authentication, parsing, the operation, the answer."""
 
-    def __init__(self, region: str, credentials: Credentials, faults: FaultSet, store: Store,
-                 variants: VariantSet | None = None) -> None:
+    def __init__(self, region: str, credentials: Credentials | Sequence[Credentials], faults: FaultSet,
+                 store: Store, variants: VariantSet | None = None) -> None:
         self.region, self.faults, self.store = region, faults, store
         self.variants = variants = variants or VariantSet()
         self.verifier = SigV4Verifier(region, credentials, faults, window=clock_window(variants),
@@ -94,13 +94,15 @@ class Application:
         self._served_lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        request = Request(environ)
+        return self.answer(Request(environ))(environ, start_response)
+
+    def answer(self, request: Request) -> Response:
+        """The answer to ``request`` (the server reads it without the WSGI calling convention)."""
         try:
-            response = self.handle(request)
+            return self.handle(request)
         except Exception:  # a bug of ours: logged, answered as JSON (tests assert it never happens)
             logger.exception("internal failure answering %s %s", request.method, request.path)
-            response = self.error_response(ApiError("InternalFailure", "The server failed to answer", 500))
-        return response(environ, start_response)
+            return self.error_response(ApiError("InternalFailure", "The server failed to answer", 500))
 
     def handle(self, request: Request) -> Response:
         try:
@@ -316,6 +318,13 @@ def read_body(request: Request) -> bytes:
             raise serialization_error(f"Content-Length is not a byte count: {declared!r}")
         if length > MAX_BODY_BYTES:
             raise BodyTooLarge()
+        try:   # the declared length, read straight from the input (WSGI allows it: no more is read)
+            data = request.environ["wsgi.input"].read(length) if length else b""
+        except (OSError, ValueError):
+            raise serialization_error("The request body could not be read in full") from None
+        if len(data) < length:
+            raise serialization_error("The request body could not be read in full")
+        return bytes(data)
     chunks: list[bytes] = []
     received = 0
     try:

@@ -11,6 +11,7 @@ variants change the answer's names and status (``auth-403``, ``request-expired``
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from collections.abc import Callable, Sequence
@@ -96,7 +97,7 @@ class SigV4Verifier:
             raise incomplete_signature("A signed request needs an X-Amz-Date header in the form "
                                        "YYYYMMDDTHHMMSSZ")
         try:
-            datetime.strptime(value, sigv4.AMZ_DATE_FORMAT)
+            _amz_datetime(value)
         except ValueError:
             raise incomplete_signature(f"X-Amz-Date is not a valid time: {value}") from None
         return value
@@ -129,7 +130,7 @@ class SigV4Verifier:
     def _check_clock(self, amz_date: str) -> None:
         if self.faults("clock-skew-unchecked"):
             return
-        when = datetime.strptime(amz_date, sigv4.AMZ_DATE_FORMAT).replace(tzinfo=UTC)
+        when = _amz_datetime(amz_date)
         now = self.clock()
         minutes = int(self.window.total_seconds() // 60)
         kind = "RequestExpired" if self.variants("request-expired") else "InvalidSignatureException"
@@ -180,8 +181,8 @@ class SigV4Verifier:
 def _request_target(request: Request) -> tuple[str, str]:
     """The request target's path and query, as the client sent them (before any decoding)."""
     raw = request.environ.get("RAW_URI") or request.environ.get("PATH_INFO") or "/"
-    if not raw.isascii():   # werkzeug's RAW_URI is the wire's bytes, latin-1 decoded twice
-        raw = raw.encode("latin-1").decode("utf-8").encode("latin-1").decode("utf-8", "surrogateescape")
+    if not raw.isascii():   # RAW_URI holds the wire's bytes as latin-1 (PEP 3333)
+        raw = raw.encode("latin-1").decode("utf-8", "surrogateescape")
     path, _, query = raw.partition("?")
     if "://" in path:  # absolute-form request target: keep the path part
         path = "/" + path.split("://", 1)[1].partition("/")[2]
@@ -197,6 +198,12 @@ _FIXED_SIGNED_HEADERS = ("host", "x-amz-date", "x-amz-security-token")
 
 def _digests_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("ascii", "replace"), b.encode("ascii", "replace"))
+
+
+@functools.lru_cache(maxsize=256)   # a busy client sends the same X-Amz-Date many times a second
+def _amz_datetime(value: str) -> datetime:
+    """X-Amz-Date as a UTC time; ValueError if it is no time."""
+    return datetime.strptime(value, sigv4.AMZ_DATE_FORMAT).replace(tzinfo=UTC)
 
 
 def _amz_time(when: datetime) -> str:

@@ -16,14 +16,18 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import re
 import selectors
 import socket
+import sys
 import threading
 import time
 import uuid
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from werkzeug.serving import DechunkedInput, ThreadedWSGIServer, WSGIRequestHandler
+from werkzeug.wrappers import Request
 
 from conformance.endpoint.app import CLOSE_KEY, DROP_KEY, JSON_HEADERS, MAX_BODY_BYTES, Application
 from conformance.endpoint.validation import ascii_decimal
@@ -31,6 +35,7 @@ from conformance.endpoint.variants import VariantSet
 from conformance.protocol import envelope
 
 logger = logging.getLogger(__name__)
+requests_log = logging.getLogger("conformance.endpoint.requests")   # one line per answer (serve shows it)
 
 IDLE_TIMEOUT_S = 60                     # an idle keep-alive connection is closed after this
 LINGER_S, LINGER_BYTES = 3.0, 64 * 1024 * 1024
@@ -69,16 +74,106 @@ class Handler(WSGIRequestHandler):
             self.server.closed(self.connection)
 
     def parse_request(self) -> bool:
-        """http.server's parsing, except that a blank request line is answered, not dropped."""
+        """The request line and headers, read here rather than by http.server's e-mail parser.
+
+        As http.server parses them (the same refusals: 400 for a bad line or version, 505 for
+        HTTP/2 and later, 431 for a line over 64 KiB or more than 100 headers; keep-alive from
+        the version and ``Connection``; ``Expect: 100-continue``), except that a blank request
+        line is answered, not dropped, and the target is kept exactly as sent (``//x`` too).
+        """
+        self.started = time.perf_counter()
         line: bytes = getattr(self, "raw_requestline", b"")
         if line in (b"\r\n", b"\n"):   # one empty line before a request is allowed
-            line = self.raw_requestline = self.rfile.readline(65537)
-        if not str(line, "iso-8859-1").split():
-            self.command = None  # type: ignore[assignment]
+            line = self.raw_requestline = self.rfile.readline(MAX_LINE + 1)
+        self.command, self.request_version = None, self.default_request_version  # type: ignore[assignment]
+        self.close_connection = True
+        self.requestline = requestline = str(line, "iso-8859-1").rstrip("\r\n")
+        words = requestline.split()
+        if not words:
             self.requestline, self.request_version = "", "HTTP/1.1"
             self.send_error(400, "Empty request line")
             return False
-        return bool(super().parse_request())
+        if len(words) >= 3:
+            version = _http_version(words[-1])
+            if version is None:
+                self.send_error(400, f"Bad request version ({words[-1]!r})")
+                return False
+            self.request_version = words[-1]
+            if version >= (2, 0):
+                self.send_error(505, f"Invalid HTTP version ({words[-1]})")
+                return False
+            self.close_connection = not (version >= (1, 1) and self.protocol_version >= "HTTP/1.1")
+        if not 2 <= len(words) <= 3:
+            self.send_error(400, f"Bad request syntax ({requestline!r})")
+            return False
+        self.command, self.path = words[0], words[1]
+        if len(words) == 2 and self.command != "GET":
+            self.send_error(400, f"Bad HTTP/0.9 request type ({self.command!r})")
+            return False
+        headers = self._read_headers()
+        if headers is None:
+            return False
+        self.headers = headers   # type: ignore[assignment]
+        connection = headers.get("Connection", "").lower()
+        if connection == "close":
+            self.close_connection = True
+        elif connection == "keep-alive" and self.protocol_version >= "HTTP/1.1":
+            self.close_connection = False
+        if (headers.get("Expect", "").lower() == "100-continue" and self.protocol_version >= "HTTP/1.1"
+                and self.request_version >= "HTTP/1.1"):
+            return bool(self.handle_expect_100())
+        return True
+
+    def _read_headers(self) -> Headers | None:
+        """The header block up to the blank line (None, answered with 431, if it is too large)."""
+        lines: list[str] = []
+        while True:
+            raw = self.rfile.readline(MAX_LINE + 1)
+            if len(raw) > MAX_LINE:
+                self.send_error(431, "Line too long")
+                return None
+            if raw in (b"\r\n", b"\n", b""):
+                break
+            lines.append(raw.decode("iso-8859-1").rstrip("\r\n"))
+            if len(lines) > MAX_HEADERS:
+                self.send_error(431, "Too many headers")
+                return None
+        return Headers(lines)
+
+    def make_environ(self) -> dict[str, Any]:
+        """The WSGI environ (PEP 3333: the wire's bytes as latin-1 strings); RAW_URI as sent."""
+        target = self.path
+        path, _, query = target.partition("?")
+        host = None
+        if "://" in path:   # absolute form: the authority is the host, the rest the path
+            host, _, rest = path.split("://", 1)[1].partition("/")
+            path = "/" + rest
+        environ: dict[str, Any] = {
+            "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": self.rfile,
+            "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": False,
+            "wsgi.run_once": False, "werkzeug.socket": self.connection,
+            "SERVER_SOFTWARE": self.server_version, "REQUEST_METHOD": self.command, "SCRIPT_NAME": "",
+            "PATH_INFO": unquote_to_bytes(path).decode("latin-1"), "QUERY_STRING": query,
+            "REQUEST_URI": target, "RAW_URI": target, "REMOTE_ADDR": self.client_address[0],
+            "REMOTE_PORT": self.client_address[1], "SERVER_NAME": self.server.server_address[0],
+            "SERVER_PORT": str(self.server.server_address[1]), "SERVER_PROTOCOL": self.request_version,
+        }
+        seen = self.seen_headers = SeenHeaders()
+        for name, value in self.headers.items():
+            if "_" in name:   # as werkzeug: such a header could pose as another one
+                continue
+            key = name.upper().replace("-", "_")
+            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                key = "HTTP_" + key
+                if key in environ:
+                    value = f"{environ[key]},{value}"
+            environ[key] = seen[name.lower()] = value
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            environ["wsgi.input_terminated"] = True
+            environ["wsgi.input"] = DechunkedInput(self.rfile)   # type: ignore[arg-type]
+        if host is not None:
+            environ["HTTP_HOST"] = host
+        return environ
 
     def handle_expect_100(self) -> bool:
         length = ascii_decimal(self.headers.get("Content-Length", ""))
@@ -101,9 +196,29 @@ class Handler(WSGIRequestHandler):
             return
         self.linger = bool(environ.get(CLOSE_KEY))
         self._send(status, *http_variants(self.variants, headers, body))
+        if requests_log.isEnabledFor(logging.INFO):
+            self._log_answer(status, headers)
+
+    def _log_answer(self, status: int, headers: list[tuple[str, str]]) -> None:
+        """One line: method, operation (X-Amz-Target's last part), status, error type, time."""
+        target = self.headers.get(envelope.TARGET_HEADER) or "-"
+        error = next((v for n, v in headers if n.lower() == envelope.ERROR_TYPE_HEADER.lower()), "-")
+        elapsed_ms = (time.perf_counter() - self.started) * 1000
+        requests_log.info("%s %s %d %s %.1f ms", self.command, target.rsplit(".", 1)[-1][:64], status,
+                          error.split(":", 1)[0], elapsed_ms)
 
     def _call_application(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
-        """The WSGI application's answer, in full: status code, headers, body."""
+        """The application's answer, in full: status code, headers, body.  Our application is
+        asked directly (the WSGI calling convention cost a tenth of a request); any other WSGI
+        application put in its place (a test's wrapper) is called as WSGI says."""
+        if self.server.app is not self.server.application:
+            return self._call_wsgi(environ)
+        request = Request(environ)
+        request.headers = self.seen_headers   # type: ignore[assignment]   # what environ holds, as a dict
+        response = self.server.application.answer(request)
+        return response.status_code, response.headers.to_wsgi_list(), response.get_data()
+
+    def _call_wsgi(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
         answer: dict[str, Any] = {}
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -120,9 +235,10 @@ class Handler(WSGIRequestHandler):
             self.send_status(status)
             for name, value in headers:
                 self.send_header(name, value)
-            self.end_headers()
+            self._headers_buffer.append(b"\r\n")
             if self.command != "HEAD":
-                self.wfile.write(body)
+                self._headers_buffer.append(body)   # one write for head and body: one segment
+            self.flush_headers()
         except OSError:
             self.close_connection = True
 
@@ -158,10 +274,74 @@ class Handler(WSGIRequestHandler):
             pass
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass  # one log line per request would cost more than the request
+        pass  # the answers the application gives are logged by run_wsgi (requests_log)
 
     def log(self, type: str, message: str, *args: Any) -> None:
         logger.debug(message, *args)
+
+
+MAX_LINE, MAX_HEADERS = 65536, 100      # http.client's limits
+_VERSION = re.compile(r"HTTP/([0-9]{1,10})\.([0-9]{1,10})")
+_HEADER_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+")   # printable ASCII but ':' (as the e-mail parser)
+
+
+def _http_version(word: str) -> tuple[int, int] | None:
+    m = _VERSION.fullmatch(word)
+    return (int(m[1]), int(m[2])) if m else None
+
+
+class SeenHeaders(dict[str, str]):
+    """The environ's headers by lower-cased name (a repeated one's values joined by ','): what
+    werkzeug's EnvironHeaders gives the application, looked up at a dict's cost."""
+
+    def get(self, name: str, default: Any = None) -> Any:   # type: ignore[override]
+        return super().get(name.lower(), default)
+
+    def __getitem__(self, name: str) -> str:
+        return super().__getitem__(name.lower())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(name.lower())
+
+
+class Headers:
+    """A request's header fields in order, looked up without regard to case (the first one wins).
+
+    Built from the header block's lines: a line starting with a space or a tab continues the
+    field before it; a line that is no ``name: value`` ends the fields (the e-mail parser's rule).
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        fields: list[list[str]] = []
+        for line in lines:
+            if line[:1] in (" ", "\t"):
+                if fields:
+                    fields[-1][1] += " " + line.strip()
+                continue
+            name, colon, value = line.partition(":")
+            if not colon or not _HEADER_NAME.fullmatch(name):
+                break
+            fields.append([name, value.strip(" \t")])
+        self._fields = [(name, value) for name, value in fields]
+        self._first: dict[str, str] = {}
+        for name, value in self._fields:
+            self._first.setdefault(name.lower(), value)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._first.get(name.lower(), default)
+
+    def __getitem__(self, name: str) -> str | None:
+        return self._first.get(name.lower())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._first
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._fields)
+
+    def get_all(self, name: str, default: Any = None) -> Any:
+        found = [value for key, value in self._fields if key.lower() == name.lower()]
+        return found or default
 
 
 def _without(headers: list[tuple[str, str]], name: str) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from conformance.endpoint.app import Application
@@ -28,14 +28,18 @@ class ReferenceEndpoint:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, region: str | None = None,
                  faults: Iterable[str] = (), state: str | os.PathLike[str] | None = None,
-                 credentials: Credentials = EXAMPLE_CREDENTIALS,
+                 credentials: Credentials | Sequence[Credentials] = EXAMPLE_CREDENTIALS,
                  volumes: Iterable[str] = (), variants: Iterable[str] = ()) -> None:
         self.faults = FaultSet(faults)
         self.variants = VariantSet(variants)
         partition, home = next((PARTITIONS[v] for v in sorted(self.variants.names) if v in PARTITIONS),
                                ("aws", "us-east-2"))
         region = region or home    # us-east-2 (the reference's example) unless a partition variant's
-        self.host, self.port, self.region, self.credentials = host, port, region, credentials
+        pairs = (credentials,) if isinstance(credentials, Credentials) else tuple(credentials)
+        if not pairs:
+            raise ValueError("at least one key pair is needed")
+        self.key_pairs: tuple[Credentials, ...] = pairs      # every pair it accepts; the first signs
+        self.host, self.port, self.region, self.credentials = host, port, region, pairs[0]
         self.state = os.fspath(state) if state is not None else None
         self.gateway_arn = seeded_gateway_arn(region, partition)
         self.volume_arn = seeded_volume_arn(region, partition)
@@ -58,7 +62,7 @@ class ReferenceEndpoint:
             store.close()
             raise
         with sock:   # the server keeps its own duplicate of the descriptor
-            app = Application(self.region, self.credentials, self.faults, store, self.variants)
+            app = Application(self.region, self.key_pairs, self.faults, store, self.variants)
             self._server = Server(self.host, self.port, app, sock.fileno())
         self.store, self.port = store, self._server.port
         shown = f"[{self.host}]" if ":" in self.host else self.host
@@ -79,6 +83,24 @@ class ReferenceEndpoint:
             self._thread.join(timeout=5)
         if self.store is not None:
             self.store.close()
+
+    @property
+    def access_key(self) -> str:
+        """The access key id of the first accepted pair (what a client should use)."""
+        return self.credentials.access_key
+
+    @property
+    def secret_key(self) -> str:
+        """Its secret (the documented example one unless chosen): for the client under test."""
+        return self.credentials.secret_key
+
+    def reset(self) -> None:
+        """Forget every snapshot and every volume added since; the configured volumes stay."""
+        if self.store is None:
+            raise RuntimeError("the endpoint is not started")
+        self.store.reset()
+        for arn in self.volume_arns:
+            self.store.add_volume(arn)
 
     def signed_headers(self, body: bytes, target: str | None = envelope.CREATE_SNAPSHOT_TARGET,
                        **sign_args: Any) -> dict[str, str]:

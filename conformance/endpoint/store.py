@@ -104,10 +104,18 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self._volumes: dict[str, Volume] = {}
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def reset(self) -> None:
+        """Empty every table (in one transaction)."""
+        with self._lock:
+            self._db.executescript("BEGIN; DELETE FROM snapshots; DELETE FROM volumes; DELETE FROM gateways; "
+                                   "COMMIT;")
+            self._volumes.clear()
 
     def add_volume(self, arn: str, volume_type: str = "STORED",
                    size_bytes: int = DEFAULT_VOLUME_SIZE) -> Volume:
@@ -128,8 +136,13 @@ class Store:
         return row is not None
 
     def volume(self, arn: str) -> Volume | None:
+        known = self._volumes.get(arn)   # volumes change only through this object: kept in memory too
+        if known is not None:
+            return known
         with self._lock:
             row = self._db.execute("SELECT * FROM volumes WHERE arn = ?", (arn,)).fetchone()
+            if row:
+                self._volumes[arn] = Volume(*row)
         return Volume(*row) if row else None
 
     def volumes(self, gateway_arn: str | None = None) -> list[Volume]:

@@ -9,6 +9,7 @@ signer whose clock and signed-header list can be set.  Tested against botocore's
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -29,6 +30,7 @@ def _hmac(key: bytes, msg: str) -> bytes:
     return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
 
 
+@functools.lru_cache(maxsize=64)   # one key per secret, day, region and service: 4 HMACs saved a request
 def signing_key(secret: str, datestamp: str, region: str, service: str) -> bytes:
     key = _hmac(("AWS4" + secret).encode("utf-8"), datestamp)
     for part in (region, service, "aws4_request"):
