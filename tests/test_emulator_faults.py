@@ -9,6 +9,7 @@ no answer came (a connection closed unanswered).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -234,6 +235,17 @@ PROBES: dict[str, Probe] = {
     "description-printable-only": Probe(create(SnapshotDescription="\u200fabc"),
                                         error_type_is("ValidationException")),
     "nfc-before-length": Probe(create(SnapshotDescription="e\u0301" * 128), succeeded),
+    "partition-list-fixed": Probe(lambda ep, post: [post(ep, {"VolumeARN": ep.volume_arn.replace(
+        "arn:aws:", "arn:aws-iso-f:"), "SnapshotDescription": "fault probe"})],
+        error_type_is("ValidationException")),
+    "gateway-part-optional": Probe(lambda ep, post: [post(ep, {"VolumeARN": re.sub(
+        r"gateway/[^/]+/", "gateway//", ep.volume_arn), "SnapshotDescription": "fault probe"})],
+        error_type_is("InvalidGatewayRequestException")),
+    "pattern-end-of-line-slack": Probe(lambda ep, post: [post(ep, {"VolumeARN": ep.volume_arn + "\n",
+                                                                   "SnapshotDescription": "fault probe"})],
+                                       error_type_is("InvalidGatewayRequestException")),   # looked up
+    "tag-key-categories-partial": Probe(create(Tags=[{"Key": "k\u01c5", "Value": "v"}]),
+                                        error_type_is("ValidationException")),
     "tag-key-required-unchecked": Probe(create(Tags=[{"Value": "v"}]), succeeded),
     "tag-key-min-unchecked": Probe(create(Tags=[{"Key": "", "Value": "v"}]), succeeded),
     "tag-value-required-unchecked": Probe(create(Tags=[{"Key": "k"}]), succeeded),

@@ -93,7 +93,8 @@ def test_every_should_rule_is_proved_by_a_fault_that_only_warns(rule: Rule):
 
 def test_a_rule_is_proved_first_by_the_first_of_its_faults():
     assert proofs.first_fault("accept.unicode") == "tag-key-ascii-only"
-    assert proofs.rule_faults("accept.unicode") == ("tag-key-ascii-only", "length-in-bytes")
+    assert proofs.rule_faults("accept.unicode") == ("tag-key-ascii-only", "length-in-bytes",
+                                                    "tag-key-categories-partial")
     assert proofs.first_fault("envelope.method") == "method-ignored"
 
 

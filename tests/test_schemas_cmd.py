@@ -16,8 +16,8 @@ from conformance.spec import botocore_compare
 from conformance.spec.schemas import SCHEMA_DIR
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-RECORD_KEYS = {"id", "schema", "member", "keyword", "shape", "schemas", "botocore", "disputed", "suite_accepts",
-               "rule", "source"}
+RECORD_KEYS = {"id", "schema", "member", "keyword", "shape", "schemas", "botocore", "disputed",
+               "suite_accepts", "rule", "source"}
 
 
 @pytest.fixture

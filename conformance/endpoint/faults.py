@@ -49,6 +49,13 @@ ASCII_TAG_KEY_PATTERN = "^([A-Za-z0-9 _.:/=+\\-@]*)$"
 # The tag character set of services whose tag pattern predates '@'.
 TAG_KEY_PATTERN_WITHOUT_AT = "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-]*)$"
 
+# The reference VolumeARN pattern with one atom changed (the partition branches, the gateway quantifier).
+_ARN_TAIL = ":storagegateway:[a-z\\-0-9]+:[0-9]+:gateway\\/(.+)\\/volume\\/vol-(\\S+)"
+FIXED_PARTITIONS_ARN_PATTERN = "arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b)" + _ARN_TAIL
+OPTIONAL_GATEWAY_ARN_PATTERN = ("arn:(aws(|-cn|-us-gov|-iso[A-Za-z0-9_-]*)):storagegateway:[a-z\\-0-9]+:"
+                                "[0-9]+:gateway\\/(.*)\\/volume\\/vol-(\\S+)")
+PARTIAL_CATEGORIES_TAG_KEY_PATTERN = "^([\\p{Lu}\\p{Ll}\\p{Lm}\\p{Lo}\\p{Zs}\\p{Nd}_.:/=+\\-@]*)$"
+
 _ALL: tuple[Fault, ...] = (
     Fault("description-max-off-by-one", "accepts a 256-character SnapshotDescription",
           "validation.SnapshotDescription.maxLength",
@@ -197,6 +204,20 @@ _ALL: tuple[Fault, ...] = (
           (SchemaEdit(REQUEST, (*DESCRIPTION, "pattern"), "^[^\\p{Cf}]*$"),)),
     Fault("nfc-before-length", "normalises strings to NFC before measuring them: 256 characters of "
           "combining sequences pass as 128", "validation.SnapshotDescription.maxLength"),
+    # -- patterns, from their syntax tree ----------------------------------------------------------
+    Fault("partition-list-fixed", "checks the ARN partition against a fixed list (aws, aws-cn, aws-us-gov, "
+          "aws-iso, aws-iso-b): aws-iso-f and the rest the pattern allows refused as invalid",
+          "state.valid-arn-forms",
+          (SchemaEdit(REQUEST, (*VOLUME_ARN, "pattern"), FIXED_PARTITIONS_ARN_PATTERN),)),
+    Fault("gateway-part-optional", "the ARN pattern's gateway part allows zero characters (.* for .+)",
+          "validation.VolumeARN.pattern",
+          (SchemaEdit(REQUEST, (*VOLUME_ARN, "pattern"), OPTIONAL_GATEWAY_ARN_PATTERN),)),
+    Fault("pattern-end-of-line-slack", "matches patterns as Python's re.match(p + '$') does: a value "
+          "followed by one newline passes", "validation.VolumeARN.pattern"),
+    Fault("tag-key-categories-partial", "reads \\p{L}\\p{Z}\\p{N} as Lu, Ll, Lm, Lo, Zs and Nd only: "
+          "title-case letters, line and paragraph separators, letter and other numbers refused",
+          "accept.unicode",
+          (SchemaEdit("Tag", (*TAG_KEY, "pattern"), PARTIAL_CATEGORIES_TAG_KEY_PATTERN),)),
     Fault("signed-headers-fixed",
           "canonicalises host and x-amz-date only, whatever SignedHeaders lists: a request signing "
           "Content-Type and X-Amz-Target too (as botocore does) is refused",

@@ -36,7 +36,7 @@ from referencing.jsonschema import DRAFT202012
 from conformance.endpoint.faults import FaultSet
 from conformance.endpoint.named import REMOVE, SchemaEdit
 from conformance.endpoint.variants import VariantSet
-from conformance.spec import schemas
+from conformance.spec import javaregex, schemas
 from conformance.spec.text import utf8_len, utf16_len
 
 # jsonschema keyword -> AWS's constraint wording (docs/protocol.md > Observed answers).
@@ -164,6 +164,18 @@ Utf16LengthValidator = _counting_lengths(utf16_len, "UTF-16 code units")
 NfcLengthValidator = _counting_lengths(lambda s: len(unicodedata.normalize("NFC", s)), "NFC characters")
 
 
+def _match_to_end_of_line(validator: Any, pattern: str, instance: Any,
+                          schema: Any) -> Iterator[ValidationError]:
+    """Fault "pattern-end-of-line-slack": Python's ``re.match(p + '$')``, which lets one final newline by."""
+    if validator.is_type(instance, "string") \
+            and not javaregex.java_fullmatch(pattern, instance.removesuffix("\n")):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+EndOfLineSlackValidator = jsonschema.validators.extend(schemas.JavaPatternValidator,
+                                                       {"pattern": _match_to_end_of_line})
+
+
 def apply_edits(documents: dict[str, dict[str, Any]],
                 edits: Sequence[SchemaEdit]) -> dict[str, dict[str, Any]]:
     """A deep copy of ``documents`` with the fault's schema edits applied."""
@@ -212,6 +224,7 @@ def compile_schemas(faults: FaultSet | None = None, variants: VariantSet | None 
         for d in documents.values())
     cls = (ByteLengthValidator if faults("length-in-bytes")
            else NfcLengthValidator if faults("nfc-before-length")
+           else EndOfLineSlackValidator if faults("pattern-end-of-line-slack")
            else Utf16LengthValidator if variants("utf16-lengths") else schemas.JavaPatternValidator)
     return CompiledSchemas(documents, registry, cls, faults("wrong-type-coerced"))
 

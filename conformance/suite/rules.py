@@ -299,6 +299,12 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
     ("state.unknown-volume", "A well-formed ARN of a volume that does not exist is refused with 400 "
      "InvalidGatewayRequestException, errorCode VolumeNotFound or GatewayNotFound.",
      f"{REF} > Errors > InvalidGatewayRequestException; {OBSERVED}", "MUST", NOT_FOUND, None),
+    ("state.valid-arn-forms", "A VolumeARN that matches the pattern within the lengths, whatever "
+     "branch it takes (every partition: aws, aws-cn, aws-us-gov, aws-iso plus any of [A-Za-z0-9_-]) and "
+     "however short each repetition (a one-character region, account or gateway), passes validation and "
+     "is looked up (not found here), never refused as invalid.",
+     f"{_src_param('VolumeARN', 'Pattern')}; {NOTES} > Constraints (valid whatever its partition, region "
+     "or account; only then looked up)", "MUST", (*NOT_FOUND, *ACCESS_DENIED), "foreign-arn"),
     ("state.snapshot-id-unique", "Every successful CreateSnapshot in a run returns a SnapshotId not "
      "returned before.", f"{REF} > Response Elements > SnapshotId", "MUST", (), None),
     # -- response -------------------------------------------------------------------------------
@@ -335,7 +341,7 @@ CASE_DISPUTES: dict[str, tuple[str, ...]] = {
     "length-units": ("validation.SnapshotDescription.maxLength", "validation.Tag.Key.maxLength",
                      "validation.Tag.Value.maxLength"),
     "pattern-dialect": ("validation.VolumeARN.pattern", "validation.Tag.Key.pattern"),
-    "foreign-arn": ("state.unknown-volume",),
+    "foreign-arn": ("state.unknown-volume", "state.valid-arn-forms"),
     "json-open": ("envelope.json-robust",),
     "control-characters": ("accept.plain-values",),
 }

@@ -16,6 +16,7 @@ from conformance.suite.cases.arns import arn_of_length, parse_arn
 from conformance.suite.cases.context import Context, make_case, tags_case
 from conformance.suite.cases.jsontext import json_text_cases
 from conformance.suite.cases.limits import botocore_disputed, java_valid, pattern_disputed
+from conformance.suite.cases.patterns import pattern_cases
 from conformance.suite.cases.text import fit_utf16
 from conformance.suite.model import Case
 from conformance.suite.rules import ACCESS_DENIED, NOT_FOUND, SERIALIZATION, SUCCESS, VALIDATION
@@ -333,4 +334,4 @@ def boundary_cases(ctx: Context) -> list[Case]:
     """Every boundary and every kind of defect once, without randomness."""
     return [*_accept_boundaries(ctx), *_accept_other(ctx), *_arn_cases(ctx), *_description_cases(ctx),
             *_tag_cases(ctx), *_wrong_type_cases(ctx), *_envelope_cases(ctx), *_signing_cases(ctx),
-            *json_text_cases(ctx)]
+            *json_text_cases(ctx), *pattern_cases(ctx)]
