@@ -10,6 +10,9 @@ import pytest
 # The project's own tests generate their cases afresh (a determinism test must not compare a cached
 # list with itself); tests/test_cases_cache.py turns the disk cache on where it is under test.
 os.environ["SGW_CONFORMANCE_CACHE"] = "off"
+# pytest-xdist workers inherit COLUMNS=80; the CLI honours COLUMNS (as rich and shutil
+# do), so the tests that want a width set it themselves (tests/test_terminal_output.py).
+os.environ.pop("COLUMNS", None)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_PAGE = REPO_ROOT.parent / "shared" / "reference" / "API_CreateSnapshot.md"

@@ -59,7 +59,7 @@ def latest_tests(endpoint: ReferenceEndpoint, localstack_env: None, tmp_path: Pa
     """A run with test/test against an endpoint with one fault, reported into ``latest-tests``."""
     directory = tmp_path / "latest-tests"
     with captured_signatures() as signatures:
-        code, out, err = run(capsys, "run", "--endpoint", endpoint.url, "--profile", "quick",
+        code, out, err = run(capsys, "run", "-v", "--endpoint", endpoint.url, "--profile", "quick",
                              "--report-dir", str(directory))
     return {"code": code, "out": out, "err": err, "dir": directory, "signatures": signatures,
             "report": json.loads((directory / "report.json").read_text("utf-8"))}
@@ -166,7 +166,7 @@ def test_with_test_test_an_endpoint_echoing_every_request_leaves_valid_reports_a
     volume = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
     try:
         with captured_signatures() as signatures:
-            code, out, err = run(capsys, "run", "--endpoint", server.url, "--profile", "quick",
+            code, out, err = run(capsys, "run", "-v", "--endpoint", server.url, "--profile", "quick",
                                  "--volume-arn", volume, "--report-dir", str(directory))
     finally:
         server.shutdown()
@@ -199,7 +199,7 @@ def test_serve_and_run_as_processes_with_test_test_write_reports_that_parse(tmp_
     try:
         url = _served_url(serve)
         directory = tmp_path / "latest-tests"
-        done = subprocess.run([sys.executable, "-m", "conformance.cli.main", "run", "--endpoint", url,
+        done = subprocess.run([sys.executable, "-m", "conformance.cli.main", "run", "-v", "--endpoint", url,
                                "--profile", "quick", "--report-dir", str(directory)], cwd=REPO, env=env,
                               capture_output=True, text=True, timeout=300)
     finally:

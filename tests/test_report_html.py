@@ -151,7 +151,7 @@ def test_the_page_shows_each_failing_rule_with_its_requests_responses_source_and
             assert " ".join(failure["response"]["body"].split()) in text         # and the answer
             assert f"HTTP {failure['response']['status']}" in text
             assert f"Replay: {failure['replay']}" in text
-    assert text.index("Failing rules (2)") < text.index("All rules by area")
+    assert text.index("Rules with failures: 2 fail") < text.index("All rules by area")
 
 
 @needs_chromium

@@ -255,7 +255,8 @@ class FakeTerminal(io.StringIO):
 def test_the_progress_bar_is_drawn_on_a_terminal_only(tty: bool) -> None:
     stream = FakeTerminal(tty)
     bar = Progress(stream)
+    bar(0, 0, 0)          # generating
     bar(4, 4, 1)
     bar.close()
-    assert ("[" + "#" * Progress.WIDTH + "] 4/4 requests, 1 failing rules" in stream.getvalue()) is tty
+    assert ("4/4" in stream.getvalue() and "1 failing rules" in stream.getvalue()) is tty
     assert (stream.getvalue() == "") is not tty

@@ -16,6 +16,12 @@ from collections.abc import Sequence
 from conformance.errors import SgwConformanceError, UsageError
 from conformance.version import __version__
 
+DESCRIPTION = """\
+Test whether an endpoint answers the AWS Storage Gateway CreateSnapshot API as AWS does, rule by
+rule with evidence. With no endpoint it tests its own reference endpoint; point it at yours with
+`sgw-conformance run --endpoint URL` (or AWS_ENDPOINT_URL). Exit 0: conformant, 1: a rule failed,
+2: a usage or setup problem. `sgw-conformance run --help` lists everything run can do."""
+
 # subcommand -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("conformance.cli.run", "run the conformance suite against an endpoint"),
@@ -33,7 +39,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="sgw-conformance", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="sgw-conformance", description=DESCRIPTION,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subs = parser.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser)
     subs.required = True

@@ -33,8 +33,16 @@ def html_context(report: dict[str, Any]) -> dict[str, Any]:
     rank = {status: i for i, status in enumerate(REPORT_STATUSES)}
     failing = sorted((r for r in rules if r["failures"] or r["failure_count"]),
                      key=lambda r: (rank.get(r["status"], len(rank)), r["severity"] != "MUST"))
+    # a case failing several rules is shown in full once, under the first rule that lists it
+    shown_under: dict[str, str] = {}
+    for rule in failing:
+        for f in rule["failures"][:HTML_FAILURES_PER_RULE]:
+            shown_under.setdefault(f["case_id"], rule["id"])
+    distinct = {f["case_id"] for rule in failing for f in rule["failures"]}
+    counts = [(status, sum(r["status"] == status for r in failing)) for status in REPORT_STATUSES]
     return {"r": report, "by_area": [(a, rs) for a, rs in by_area if rs], "failing": failing,
-            "per_rule": HTML_FAILURES_PER_RULE, "statuses": REPORT_STATUSES}
+            "per_rule": HTML_FAILURES_PER_RULE, "statuses": REPORT_STATUSES, "shown_under": shown_under,
+            "distinct_cases": len(distinct), "failing_counts": [(s, n) for s, n in counts if n]}
 
 
 def render_html(report: dict[str, Any]) -> str:

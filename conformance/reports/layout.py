@@ -3,7 +3,8 @@
 A run writes ``report.json``, ``junit.xml`` and ``report.html`` into its report directory
 (``--report-dir``, or ``reports/<UTC time>-<host>/`` with ``reports/latest`` pointing at the
 newest).  Every failure recorded there carries the ``sgw-conformance replay`` command that sends
-it again; that command names the directory as given, so it works from anywhere.
+it again (the directory relative to the working directory, so it survives a move of the tree), and
+the terminal a ``curl --aws-sigv4`` line for it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from conformance.errors import UsageError
+from conformance.suite.model import Exchange
 
 TOOL = "sgw-conformance"
 REPORT_JSON = "report.json"
@@ -80,9 +82,44 @@ def update_latest(report_dir: Path) -> Path:
 
 
 def replay_command(report_dir: Path, case_id: str, live: bool = False) -> str:
-    """The command that re-sends a recorded case (absolute path: it works from any directory).
+    """The command that re-sends a recorded case.
 
-    ``live``: the run's endpoint is not loopback, and replay refuses one without --allow-live.
+    The directory is named relative to the working directory when it lies below it (the usual
+    ``reports/...``), so the command still works after the tree is moved or unpacked elsewhere (a CI
+    artifact); a directory elsewhere keeps its absolute path.  ``live``: the run's endpoint is not
+    loopback, and replay refuses one without --allow-live.
     """
-    parts = [TOOL, "replay", os.path.abspath(report_dir), case_id, *(["--allow-live"] if live else [])]
+    where = os.path.abspath(report_dir)
+    try:
+        relative = os.path.relpath(where)
+        if not relative.startswith(os.pardir):
+            where = relative
+    except ValueError:      # another drive (Windows)
+        pass
+    parts = [TOOL, "replay", where, case_id, *(["--allow-live"] if live else [])]
     return " ".join(shlex.quote(str(p)) for p in parts)
+
+
+# curl's --aws-sigv4 provider string: aws:amz:<region>:<service> (curl manual, --aws-sigv4).
+CURL_CREDENTIALS = '--user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"'
+CURL_TOKEN = '-H "x-amz-security-token: $AWS_SESSION_TOKEN"'
+CURL_HEADERS = ("content-type", "x-amz-target")     # what curl does not set itself; it signs them too
+
+
+def curl_command(exchange: Exchange, region: str) -> str | None:
+    """A curl line that sends a recorded, correctly signed request again: curl signs it with
+    ``--aws-sigv4`` and takes the credentials from the environment (no secret is written here).
+    None for a deliberately mis-signed case (curl cannot bend a signature; use replay)."""
+    from conformance.protocol.envelope import SERVICE
+    if exchange.case.signing != "sigv4":
+        return None
+    req = exchange.request
+    headers = {k.lower(): v for k, v in req.headers.items()}
+    parts = ["curl", "-sS", "--aws-sigv4", shlex.quote(f"aws:amz:{region}:{SERVICE}"), CURL_CREDENTIALS]
+    if "x-amz-security-token" in headers:
+        parts.append(CURL_TOKEN)
+    parts += [f"-H {shlex.quote(f'{name}: {headers[name]}')}" for name in CURL_HEADERS if name in headers]
+    if req.method != "POST":
+        parts.append(f"-X {shlex.quote(req.method)}")
+    parts += ["--data-binary", shlex.quote(req.body.decode("utf-8", "replace")), shlex.quote(req.url)]
+    return " ".join(parts)

@@ -22,6 +22,7 @@ from conformance.reports.layout import REPORT_JSON, TOOL, replay_command
 from conformance.reports.proofs import first_fault
 from conformance.spec.schemas import SCHEMA_DIR
 from conformance.suite.case_spec import case_to_spec
+from conformance.suite.causes import headline, root_causes
 from conformance.suite.model import Exchange, Failure
 from conformance.suite.safety import is_loopback_host
 from conformance.suite.scoreboard import RuleResult
@@ -110,10 +111,16 @@ def build_report(result: RunResult, report_dir: Path) -> dict[str, Any]:
     results = result.scoreboard.results()
     statuses = result.statuses()
     live = is_live(result)
+    causes = root_causes(result.exchanges, result.scoreboard)
     return {
         "tool": {"name": TOOL, "version": __version__},
-        "verdict": "fail" if result.exit_code == 1 else "pass",
+        "verdict": result.verdict,
         "exit_code": result.exit_code,
+        "complete": result.complete,
+        "diagnosis": result.diagnosis,
+        "headline": headline(causes),
+        "root_causes": [c.to_json() for c in causes],
+        "endpoint_source": result.endpoint_source,
         "started_at": iso(result.started_at),
         "duration_s": round(result.duration_s, 3),
         "endpoint": result.endpoint,

@@ -38,7 +38,7 @@ def _write_reports(result: RunResult, report_dir: Path) -> dict[str, Path]:
     paths = report_files(report_dir)
     text = json.dumps(build_report(result, report_dir), indent=2, ensure_ascii=False)
     paths["json"].write_text(text + "\n", "utf-8", errors="replace")
-    paths["junit"].write_text(junit_text(result), "utf-8", errors="replace")
+    paths["junit"].write_text(junit_text(result, report_dir), "utf-8", errors="replace")
     report = json.loads(text)        # the page shows exactly what report.json says
     paths["html"].write_text(render_html(report), "utf-8", errors="replace")
     if os.environ.get(CHECK_ENV) == "1":

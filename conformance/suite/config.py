@@ -39,6 +39,15 @@ class RunConfig:
     credentials: Credentials | None = None  # None: the environment (external endpoints)
     baseline: Path | None = None          # known failures (conformance.suite.baseline)
     update_baseline: bool = False         # rewrite ``baseline`` with this run's failures
+    include: tuple[str, ...] = ()         # rule-id globs whose cases are sent (none: every rule)
+    exclude: tuple[str, ...] = ()         # rule-id globs whose cases are not sent
+
+    def selects(self, rule_id: str) -> bool:
+        """--include / --exclude: the rule's cases are sent (fnmatch globs, e.g. 'validation.*')."""
+        from fnmatch import fnmatchcase
+        if self.include and not any(fnmatchcase(rule_id, g) for g in self.include):
+            return False
+        return not any(fnmatchcase(rule_id, g) for g in self.exclude)
 
     def snapshot_cap(self, live: bool) -> int | None:
         """How many snapshot-creating requests may go out: --max-snapshots, else 5 on a live endpoint."""

@@ -162,6 +162,8 @@ class Session:
         """(every generated case, the cases to send)."""
         cases = generate(volume_arn, self.target.region, self.config.profile, self.config.seed,
                          missing_volume_arn(volume_arn, self.known_volumes))
+        if self.config.include or self.config.exclude:     # --include / --exclude rule globs
+            cases = [c for c in cases if self.config.selects(c.rule_id)]
         return cases, plan(cases, self.budget.cap, self.board)
 
     # --- the preflight (external targets) -------------------------------------------------------

@@ -40,6 +40,7 @@ class RunResult:
     variants: tuple[str, ...] = ()     # the embedded endpoint's variants
     live: bool = False
     diagnosis: str | None = None       # the preflight's finding about the endpoint (shown first)
+    endpoint_source: str | None = None  # where an external endpoint came from (an AWS_ENDPOINT_URL* variable)
     complete: bool = True              # False: interrupted (SIGINT/SIGTERM); the results of what finished
 
     @property

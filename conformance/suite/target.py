@@ -7,7 +7,6 @@ hands the engine the same :class:`Target`: the suite never imports the endpoint.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -50,11 +49,14 @@ TargetOpener = Callable[[RunConfig], AbstractContextManager[Target]]
 
 
 def credentials_from_env() -> Credentials:
-    key, secret, token = (os.environ.get(k) or None for k in ENV_KEYS)
-    if not key or not secret:
+    """The standard chain (conformance.suite.aws_env): the environment, then the shared files."""
+    from conformance.suite.aws_env import credentials_chain
+    found = credentials_chain()
+    if found is None:
         raise UsageError("an external endpoint needs credentials: set AWS_ACCESS_KEY_ID and "
-                         "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN if they are temporary)")
-    return Credentials(key, secret, token)
+                         "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN if they are temporary), or "
+                         "AWS_PROFILE naming a profile of ~/.aws/credentials")
+    return found[0]
 
 
 def region_for(url: str, given: str | None) -> str:
@@ -64,7 +66,8 @@ def region_for(url: str, given: str | None) -> str:
     labels = (urlsplit(url).hostname or "").lower().split(".")
     if len(labels) >= 4 and labels[0] in SERVICE_HOST_LABELS and _REGION_LABEL.match(labels[1]):
         return labels[1]
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    from conformance.suite.aws_env import region_from_env
+    return region_from_env() or DEFAULT_REGION
 
 
 def retry_policy(live: bool) -> dict[str, Any]:
