@@ -11,7 +11,6 @@ one line per request on stderr (``--quiet`` silences them), and serves until Ctr
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import re
@@ -19,7 +18,7 @@ import signal
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from conformance.endpoint.faults import FaultSet
 from conformance.endpoint.service import ReferenceEndpoint
@@ -136,7 +135,7 @@ def command(args: argparse.Namespace) -> int:
         return 0
     endpoint, pairs = _endpoint(args)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    _request_log(quiet=args.quiet)
+    undo_log = _request_log(quiet=args.quiet)
     stop = threading.Event()   # handlers first: a signal arriving right after the banner still stops us
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -144,21 +143,27 @@ def command(args: argparse.Namespace) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        undo_log()
     return 0
 
 
-def _request_log(quiet: bool) -> None:
-    """One line per request on stderr (``HH:MM:SS method operation status error-type time``)."""
+def _request_log(quiet: bool) -> Callable[[], None]:
+    """One line per request on stderr (``HH:MM:SS method operation status error-type time``);
+    returns what puts the logger back as it was."""
     log = logging.getLogger(REQUEST_LOGGER)
-    log.propagate = False
-    log.handlers.clear()
-    if quiet:
-        log.setLevel(logging.WARNING)
-        return
+    before = log.level, log.propagate
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
+    log.propagate = False
+    log.setLevel(logging.WARNING if quiet else logging.INFO)
+    if not quiet:
+        log.addHandler(handler)
+
+    def undo() -> None:
+        log.removeHandler(handler)
+        log.setLevel(before[0])
+        log.propagate = before[1]
+    return undo
 
 
 def _endpoint(args: argparse.Namespace) -> tuple[ReferenceEndpoint, list[tuple[Credentials, str]]]:
@@ -187,9 +192,6 @@ def _serve_until(endpoint: ReferenceEndpoint, pairs: list[tuple[Credentials, str
         raise UsageError(f"cannot serve on {endpoint.host}:{endpoint.port}: {exc.strerror or exc}") from None
     except sqlite3.Error as exc:   # a state file that cannot be used
         raise UsageError(f"cannot open the state {endpoint.state!r}: {exc}") from None
-    # What is loaded now lives as long as the process: out of the collector's sight, a full
-    # collection no longer walks every schema and module object (a tenth of a request's time).
-    gc.freeze()
     print("\n".join(_banner(endpoint, pairs)), flush=True)
     while not stop.wait(0.5):
         pass

@@ -196,6 +196,7 @@ class Handler(WSGIRequestHandler):
             return
         self.linger = bool(environ.get(CLOSE_KEY))
         self._send(status, *http_variants(self.variants, headers, body))
+        self.server.application.store.flush()   # the bookkeeping after the answer (store.py)
         if requests_log.isEnabledFor(logging.INFO):
             self._log_answer(status, headers)
 

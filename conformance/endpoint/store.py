@@ -4,7 +4,9 @@ In memory by default; given a file path, the state persists across restarts.  On
 connection is shared by every request thread behind a lock (SQLite serialises writers
 anyway).  Snapshot ids are ``snap-`` plus hex digits from a random source, retried until
 unique in the database, so an id is never handed out twice, even across restarts of a
-persistent store (API_CreateSnapshot.md > Response Elements > SnapshotId).  Every endpoint
+persistent store (API_CreateSnapshot.md > Response Elements > SnapshotId).  In memory, an id is
+reserved at once and its row written after the answer has gone (:meth:`Store.flush`; every read
+flushes first), which takes the insert off the answer's path.  Every endpoint
 starts with the reference page's example gateway and volume (:func:`seeded_volume_arn`).
 """
 
@@ -105,14 +107,36 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self._volumes: dict[str, Volume] = {}
+        # In memory, a snapshot's row is written after the answer is sent (flush(), called by the
+        # server; every read flushes first): its id is reserved at once in _ids.  A state file is
+        # written before the answer (durable, and its ids checked by SQLite against other processes).
+        self._write_behind = not path
+        self._ids: set[str] = set()
+        self._pending: list[tuple[str, str, str, list[dict[str, Any]], float]] = []
 
     def close(self) -> None:
         with self._lock:
+            self._write_pending()
             self._db.close()
+
+    def flush(self) -> None:
+        """Write the snapshots answered but not yet written (in memory; nothing to do otherwise)."""
+        if self._pending:
+            with self._lock:
+                self._write_pending()
+
+    def _write_pending(self) -> None:
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        self._db.executemany("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
+                             [(i, arn, json.dumps(d), json.dumps(t), at) for i, arn, d, t, at in pending])
 
     def reset(self) -> None:
         """Empty every table (in one transaction)."""
         with self._lock:
+            self._pending.clear()
+            self._ids.clear()
             self._db.executescript("BEGIN; DELETE FROM snapshots; DELETE FROM volumes; DELETE FROM gateways; "
                                    "COMMIT;")
             self._volumes.clear()
@@ -157,6 +181,16 @@ class Store:
     def create_snapshot(self, volume_arn: str, description: str, tags: list[dict[str, Any]],
                         hex_digits: int = 8) -> str:
         """Record a snapshot under a fresh id (``snap-`` + ``hex_digits`` hex) and return the id."""
+        if self._write_behind:
+            created = time.time()
+            with self._lock:
+                for _ in range(MAX_ID_ATTEMPTS):
+                    snapshot_id = "snap-" + self._id_source(hex_digits)
+                    if snapshot_id not in self._ids:
+                        self._ids.add(snapshot_id)
+                        self._pending.append((snapshot_id, volume_arn, description, tags, created))
+                        return snapshot_id
+            raise RuntimeError(f"no unused snapshot id after {MAX_ID_ATTEMPTS} draws")
         record = (volume_arn, json.dumps(description), json.dumps(tags), time.time())
         with self._lock:
             for _ in range(MAX_ID_ATTEMPTS):
@@ -170,16 +204,19 @@ class Store:
 
     def snapshot(self, snapshot_id: str) -> Snapshot | None:
         with self._lock:
+            self._write_pending()
             row = self._db.execute("SELECT * FROM snapshots WHERE snapshot_id = ?", (snapshot_id,)).fetchone()
         return _snapshot(row) if row else None
 
     def snapshots(self) -> list[Snapshot]:
         with self._lock:
+            self._write_pending()
             rows = self._db.execute("SELECT * FROM snapshots ORDER BY created_at, snapshot_id").fetchall()
         return [_snapshot(row) for row in rows]
 
     def snapshot_count(self) -> int:
         with self._lock:
+            self._write_pending()
             return int(self._db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0])
 
 
