@@ -13,7 +13,7 @@ from conformance.spec.text import utf16_len
 from conformance.suite.cases.limits import botocore_disputed, length_disputed, limits, pattern_disputed
 from conformance.suite.cases.oracle import violations
 from conformance.suite.rulebook import load as load_rulebook
-from conformance.suite.signing import SIGNING_MODES
+from conformance.suite.signing import MODES, SIGNING_MODES
 
 RULES = load_rulebook().rules
 
@@ -129,7 +129,7 @@ def test_beyond_the_body_cases_send_a_valid_body():
             assert case.raw_body is None and violations(case.params) == set(), case.signature
 
 
-CORRECT_SIGNING = {"sigv4", "sigv4-envelope"}
+CORRECT_SIGNING = {m.name for m in MODES if m.rule is None}
 
 
 def test_every_signing_defect_is_exercised_by_its_rule():
@@ -137,7 +137,14 @@ def test_every_signing_defect_is_exercised_by_its_rule():
     assert set(signing) == set(SIGNING_MODES) - CORRECT_SIGNING
     assert all(rule.startswith("authentication.") for rule in signing.values())
     assert all(c.signing == "sigv4" for c in cases_for(0)
-               if not c.rule_id.startswith("authentication.") and c.signature != "valid/signed-envelope")
+               if not c.rule_id.startswith("authentication.") and c.signature != "valid/signed-envelope"
+               and not c.signature.startswith("valid/signing:"))
+
+
+def test_every_other_correct_signature_is_sent_once_as_a_valid_request():
+    sent = {c.signing for c in cases_for(0) if c.signature.startswith("valid/signing:")}
+    assert sent == CORRECT_SIGNING - {"sigv4", "sigv4-envelope"}
+    assert {"clock-behind", "clock-ahead", "spaced-header", "no-content-sha256"} <= sent
 
 
 def test_one_valid_request_is_signed_over_content_type_and_target_too():

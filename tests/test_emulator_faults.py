@@ -235,6 +235,13 @@ PROBES: dict[str, Probe] = {
     "description-printable-only": Probe(create(SnapshotDescription="\u200fabc"),
                                         error_type_is("ValidationException")),
     "nfc-before-length": Probe(create(SnapshotDescription="e\u0301" * 128), succeeded),
+    "clock-window-padded": Probe(lambda ep, post: signed_request(
+        "POST", valid_body(ep), when=datetime.now(UTC) - timedelta(minutes=16))(ep, post), succeeded),
+    "clock-window-narrow": Probe(lambda ep, post: signed_request(
+        "POST", valid_body(ep), when=datetime.now(UTC) - timedelta(minutes=4))(ep, post),
+        error_type_is("InvalidSignatureException")),
+    "auth-syntax-500": Probe(with_malformed_authorization, status_is(500)),
+    "target-prefix-routing": Probe(create_with(target=envelope.CREATE_SNAPSHOT_TARGET + "s"), succeeded),
     "partition-list-fixed": Probe(lambda ep, post: [post(ep, {"VolumeARN": ep.volume_arn.replace(
         "arn:aws:", "arn:aws-iso-f:"), "SnapshotDescription": "fault probe"})],
         error_type_is("ValidationException")),

@@ -147,6 +147,9 @@ class Application:
         operation = self.operations.get(target.strip())
         if operation is None and self.faults("target-service-ignored"):
             operation = self.backend.operations.get(target.strip().rsplit(".", 1)[-1])
+        if operation is None and self.faults("target-prefix-routing"):   # the first operation it begins
+            operation = next((op for name, op in self.operations.items()
+                              if name.startswith(target.strip()) or target.strip().startswith(name)), None)
         if operation is None:
             raise self.target_error("InvalidAction", f"Unknown operation: {target}")
         return operation

@@ -34,6 +34,8 @@ from conformance.protocol.credentials import Credentials
 CLOCK_WINDOW = timedelta(minutes=15)    # docs/protocol.md > SigV4: 15 min documented, 5 live
 LIVE_CLOCK_WINDOW = timedelta(minutes=5)   # variant "five-minute-clock-window"
 _AMZ_DATE = re.compile(r"^[0-9]{8}T[0-9]{6}Z$")
+# Faults that move the clock window (docs/protocol.md > SigV4: refuse beyond 15 min, accept within 5).
+FAULT_WINDOWS = {"clock-window-padded": timedelta(minutes=18), "clock-window-narrow": timedelta(minutes=3)}
 
 
 def clock_window(variants: VariantSet) -> timedelta:
@@ -53,6 +55,7 @@ class SigV4Verifier:
         credentials = pairs[0]
         self.region, self.credentials, self.faults = region, credentials, faults
         self.service, self.window, self.clock = service, window, clock
+        self.window = next((w for name, w in FAULT_WINDOWS.items() if faults(name)), window)
         self.variants = variants or VariantSet()
 
     def verify(self, request: Request, body: bytes) -> None:
@@ -88,6 +91,8 @@ class SigV4Verifier:
         except sigv4.MalformedAuthorization as exc:
             if self.faults("malformed-auth-as-missing"):
                 raise missing_authentication() from None
+            if self.faults("auth-syntax-500"):   # the parser's own exception escapes: 500
+                raise ApiError("InternalFailure", f"unpacking the credential failed: {exc}", 500) from None
             raise incomplete_signature(f"Malformed Authorization header: {exc}") from None
 
     @staticmethod

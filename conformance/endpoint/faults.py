@@ -218,6 +218,15 @@ _ALL: tuple[Fault, ...] = (
           "title-case letters, line and paragraph separators, letter and other numbers refused",
           "accept.unicode",
           (SchemaEdit("Tag", (*TAG_KEY, "pattern"), PARTIAL_CATEGORIES_TAG_KEY_PATTERN),)),
+    Fault("target-prefix-routing", "routes an X-Amz-Target that is a prefix or an extension of an "
+          "operation's (CreateSnap, CreateSnapshots) to that operation", "envelope.target-unknown"),
+    # -- SigV4 step by step --------------------------------------------------------------------
+    Fault("clock-window-padded", "a clock window of 18 minutes (15 plus a margin): 16 minutes off is "
+          "accepted", "authentication.expired"),
+    Fault("clock-window-narrow", "a clock window of 3 minutes: a request 4 minutes off is refused",
+          "accept.valid-request"),
+    Fault("auth-syntax-500", "an Authorization header its parser cannot read (another algorithm, a "
+          "credential of four parts) crashes the verifier: 500 InternalFailure", "authentication.syntax"),
     Fault("signed-headers-fixed",
           "canonicalises host and x-amz-date only, whatever SignedHeaders lists: a request signing "
           "Content-Type and X-Amz-Target too (as botocore does) is refused",

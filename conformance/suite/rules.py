@@ -95,6 +95,8 @@ DISPUTES: dict[str, str] = {
                     "(Common Errors page) are both seen, with 400 or 403",
     "clock-window": "live JSON services allow 5 minutes of clock skew, the docs say 15: only a date 20 "
                     "minutes old is sent; InvalidSignatureException or RequestExpired",
+    "auth-syntax": "an Authorization header or X-Amz-Date that breaks SigV4's syntax is not a signature "
+                   "the service can check: refused as incomplete or as invalid, with 400 or 403",
     "host-signed": "a signature that leaves out host is refused as incomplete or as invalid",
     "length-units": "lengths may count code points or UTF-16 units: a value with astral characters "
                     "whose verdict differs between the two may be accepted or refused",
@@ -218,9 +220,16 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      f"{NOTES} > Observed answers (wrong credential scope: region, service, date)", "MUST",
      _auth("InvalidSignatureException"), "auth-status"),
     ("authentication.expired",
-     "A request dated 20 minutes in the past or in the future is refused (signature expired).",
+     "A request dated more than 15 minutes in the past or in the future (16 and 20 minutes tried) is "
+     "refused (signature expired).",
      f"{SIGV4} > X-Amz-Date and clock skew; {OBSERVED}", "MUST",
      _auth("InvalidSignatureException", "RequestExpired"), "clock-window"),
+    ("authentication.syntax",
+     "An Authorization header naming another algorithm, a credential of other than five parts or a scope "
+     "terminator other than aws4_request, or an X-Amz-Date not in the basic form yyyymmddTHHMMSSZ, is "
+     "refused as an incomplete or invalid signature.", f"{SIGV4} > Authorization header, X-Amz-Date; "
+     f"{NOTES} > SigV4", "MUST", _auth("IncompleteSignatureException", "InvalidSignatureException"),
+     "auth-syntax"),
     ("authentication.payload-hash",
      "A request whose body differs from the body that was signed is refused with InvalidSignatureException.",
      f"{SIGV4} > payload hash of the body as sent; {NOTES} > SigV4", "MUST",

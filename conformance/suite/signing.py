@@ -22,6 +22,10 @@ from conformance.protocol.credentials import Credentials
 from conformance.protocol.envelope import JSON_CONTENT_TYPE, SERVICE
 
 EXPIRED_BY = timedelta(minutes=20)        # beyond both the 5- and the 15-minute windows
+JUST_EXPIRED_BY = timedelta(minutes=16)   # just past the documented 15, with a minute for clock noise
+WITHIN_WINDOW = timedelta(minutes=4)      # inside the live 5 minutes, with a minute for clock noise
+# An extra signed header whose value holds runs of spaces: signed trimmed and collapsed, sent as is.
+SPACED_USER_AGENT = "sgw-conformance  probe   (spaces  inside) "
 TAMPER_SIGNED_BODY = b"{}"                # body-tampered: this is signed, the case's body is sent
 # header-tampered: Content-Type is signed as JSON_CONTENT_TYPE and sent as this, a value that routes
 # the same (docs/protocol.md > The request: parameters such as charset are tolerated) but signs differently.
@@ -127,6 +131,33 @@ def _scope_dated(s: Signer, method: str, body: bytes, _t: str | None) -> Headers
                  scope_date=(now - timedelta(days=1)).strftime("%Y%m%d"))
 
 
+def _bent(transform: Callable[[str], str]) -> Sign:
+    """A correct signature whose Authorization header is then rewritten by ``transform``."""
+    def sign(s: Signer, method: str, body: bytes, _t: str | None) -> Headers:
+        headers = s.own(method, body, None, ["host", "x-amz-date"])
+        return {**headers, "Authorization": transform(headers["Authorization"])}
+    return sign
+
+
+def _credential_parts(authorization: str, keep: Callable[[list[str]], list[str]]) -> str:
+    head, _, rest = authorization.partition("Credential=")
+    credential, sep, tail = rest.partition(",")
+    return f"{head}Credential={'/'.join(keep(credential.split('/')))}{sep}{tail}"
+
+
+def _iso_dated(s: Signer, method: str, body: bytes, _t: str | None) -> Headers:
+    """X-Amz-Date in ISO 8601's extended form, signed as sent: the basic form is required."""
+    iso = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    headers = s.own(method, body, None, ["host", "x-amz-date"], {"x-amz-date": iso})
+    return {**headers, "X-Amz-Date": iso}
+
+
+def _spaced_header(s: Signer, method: str, body: bytes, _t: str | None) -> Headers:
+    headers = s.own(method, body, None, ["host", "user-agent", "x-amz-date"],
+                    {"user-agent": SPACED_USER_AGENT})
+    return {**headers, "User-Agent": SPACED_USER_AGENT}
+
+
 def _library(which: str) -> Sign:
     return lambda s, method, body, _t: s.lib(which, method, body)
 
@@ -163,6 +194,26 @@ MODES: tuple[SigningMode, ...] = (
                 lambda s, m, b, t: s.envelope_signed(m, b, t, TAMPER_SENT_CONTENT_TYPE)),
     SigningMode("scope-date", "authentication.scope-date", "credential scope dated the day before X-Amz-Date",
                 _scope_dated),
+    # -- SigV4 step by step (docs/protocol.md > SigV4) ---------------------------------------------
+    SigningMode("just-expired", "authentication.expired", "X-Amz-Date and scope 16 minutes in the past",
+                _dated(-JUST_EXPIRED_BY)),
+    SigningMode("just-future", "authentication.expired", "X-Amz-Date and scope 16 minutes ahead",
+                _dated(JUST_EXPIRED_BY)),
+    SigningMode("other-algorithm", "authentication.syntax", "algorithm AWS4-HMAC-SHA512 named instead",
+                _bent(lambda a: a.replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512", 1))),
+    SigningMode("credential-four-parts", "authentication.syntax", "the region left out of the credential",
+                _bent(lambda a: _credential_parts(a, lambda p: [p[0], p[1], *p[3:]]))),
+    SigningMode("credential-terminator", "authentication.syntax", "scope terminator aws4_requests",
+                _bent(lambda a: _credential_parts(a, lambda p: [*p[:-1], p[-1] + "s"]))),
+    SigningMode("date-extended-form", "authentication.syntax", "X-Amz-Date as 2026-12-01T10:00:00Z",
+                _iso_dated),
+    # correct signatures a verifier must accept
+    SigningMode("clock-behind", None, "none: X-Amz-Date 4 minutes in the past", _dated(-WITHIN_WINDOW)),
+    SigningMode("clock-ahead", None, "none: X-Amz-Date 4 minutes ahead", _dated(WITHIN_WINDOW)),
+    SigningMode("spaced-header", None, "none: a User-Agent with runs of spaces signed (trimmed, collapsed)",
+                _spaced_header),
+    SigningMode("no-content-sha256", None, "none: no x-amz-content-sha256 header (as botocore signs)",
+                lambda s, m, b, t: s.own(m, b, None, ["host", "x-amz-date"])),
 )
 BY_NAME: dict[str, SigningMode] = {mode.name: mode for mode in MODES}
 SIGNING_MODES: tuple[str, ...] = tuple(BY_NAME)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from conformance.protocol.envelope import JSON_CONTENT_TYPE, TARGET_PREFIX, serialise
+from conformance.protocol.envelope import CREATE_SNAPSHOT_TARGET, JSON_CONTENT_TYPE, TARGET_PREFIX, serialise
 from conformance.spec import javaregex
 from conformance.suite.cases.arns import arn_of_length, parse_arn
 from conformance.suite.cases.context import Context, make_case, tags_case
@@ -20,7 +20,7 @@ from conformance.suite.cases.patterns import pattern_cases
 from conformance.suite.cases.text import fit_utf16
 from conformance.suite.model import Case
 from conformance.suite.rules import ACCESS_DENIED, NOT_FOUND, SERIALIZATION, SUCCESS, VALIDATION
-from conformance.suite.signing import SIGNING_RULES
+from conformance.suite.signing import MODES, SIGNING_RULES
 
 # Case-level disputes widen the rule's answers with these (see rules.DISPUTES).
 # A disputed ARN that passes validation names no volume: the lookup answers; a success is the
@@ -296,6 +296,15 @@ def _envelope_cases(ctx: Context) -> list[Case]:
                   target=f"{TARGET_PREFIX}.NoSuchOperation"),
         make_case(ctx, "envelope.target-unknown", "X-Amz-Target/unknown-service",
                   target="NoSuchService_20130630.CreateSnapshot"),
+        # the target's grammar (docs/protocol.md > The request): exactly the prefix, a dot, the name
+        *(make_case(ctx, "envelope.target-unknown", f"X-Amz-Target/{name}", target=value) for name, value in {
+            "other-version": CREATE_SNAPSHOT_TARGET.replace("20130630", "20120630"),
+            "operation-prefix": CREATE_SNAPSHOT_TARGET[:-4],
+            "operation-suffix": CREATE_SNAPSHOT_TARGET + "s",
+            "operation-lower-case": CREATE_SNAPSHOT_TARGET.lower(),
+            "no-operation": TARGET_PREFIX + ".",
+            "no-dot": TARGET_PREFIX + "CreateSnapshot",
+        }.items()),
         make_case(ctx, ct, "Content-Type/application-json", content_type="application/json"),
         make_case(ctx, ct, "Content-Type/text-plain", content_type="text/plain"),
         make_case(ctx, ct, "Content-Type/missing", content_type=None),
@@ -326,8 +335,11 @@ def _body_cases(ctx: Context) -> list[Case]:
 
 
 def _signing_cases(ctx: Context) -> list[Case]:
-    return [make_case(ctx, rule_id, f"signing/{mode}", signing=mode)
-            for mode, rule_id in SIGNING_RULES.items()]
+    cases = [make_case(ctx, rule_id, f"signing/{mode}", signing=mode)
+             for mode, rule_id in SIGNING_RULES.items()]
+    # the other correct signatures (clock within the window, spaced header, no x-amz-content-sha256)
+    return cases + [make_case(ctx, "accept.valid-request", f"valid/signing:{m.name}", signing=m.name)
+                    for m in MODES if m.rule is None and m.name not in ("sigv4", "sigv4-envelope")]
 
 
 def boundary_cases(ctx: Context) -> list[Case]:
