@@ -127,7 +127,8 @@ def compare(args: argparse.Namespace) -> int:
     in alternating rounds (a busy machine slows both alike); the median of the rounds' ratios."""
     rounds, per_round = args.rounds, max(1, args.requests // args.rounds)
     rates: dict[str, list[float]] = {"reference": [], "plain": []}
-    with endpoint_in_subprocess(args.region) as ref_url, endpoint_in_subprocess(args.region, PLAIN) as plain_url:
+    with endpoint_in_subprocess(args.region) as ref_url, \
+            endpoint_in_subprocess(args.region, PLAIN) as plain_url:
         urls = {"reference": ref_url, "plain": plain_url}
         for url in urls.values():
             measure(url, prepare(url, args.region, args.operation, 100), args.clients)   # warm-up
@@ -144,7 +145,8 @@ def compare(args: argparse.Namespace) -> int:
           f"each endpoint in its own process")
     for name, values in rates.items():
         print(f"  {name:9} {statistics.median(values):8.0f} req/s (median of rounds)")
-    print(f"  ratio reference/plain: {statistics.median(ratios):.2f} (rounds {ratios[0]:.2f} to {ratios[-1]:.2f})")
+    print(f"  ratio reference/plain: {statistics.median(ratios):.2f} "
+          f"(rounds {ratios[0]:.2f} to {ratios[-1]:.2f})")
     return 0
 
 

@@ -79,7 +79,8 @@ class Handler(BaseHTTPRequestHandler):
         amz_date = self.headers.get("X-Amz-Date", "")
         scope = f"{date}/{region}/{service}/aws4_request"
         to_sign = f"AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
-        expected = hmac.new(_key(SECRET_KEY, date, region, service), to_sign.encode(), hashlib.sha256).hexdigest()
+        key = _key(SECRET_KEY, date, region, service)
+        expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
         if not hmac.compare_digest(expected, signature):
             return self.fail("InvalidSignatureException", "The request signature does not match")
         try:
@@ -97,8 +98,9 @@ class Handler(BaseHTTPRequestHandler):
                 or not isinstance(description, str) or not 1 <= len(description) <= 255:
             return self.fail("ValidationException", "1 validation error detected")
         if arn not in self.server.volumes:
-            return self.answer(400, {"__type": "InvalidGatewayRequestException", "message": "not found",
-                                     "error": {"errorCode": "VolumeNotFound"}}, "InvalidGatewayRequestException")
+            body = {"__type": "InvalidGatewayRequestException", "message": "not found",
+                    "error": {"errorCode": "VolumeNotFound"}}
+            return self.answer(400, body, "InvalidGatewayRequestException")
         snapshot_id = "snap-" + secrets.token_hex(4)
         with self.server.lock:
             self.server.snapshots[snapshot_id] = (arn, description)
@@ -110,7 +112,8 @@ class PlainServer(ThreadingHTTPServer):
 
     def __init__(self, port: int, region: str) -> None:
         super().__init__(("127.0.0.1", port), Handler)
-        self.volumes = [f"arn:aws:storagegateway:{region}:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"]
+        gateway = f"arn:aws:storagegateway:{region}:111122223333:gateway/sgw-12A3456B"
+        self.volumes = [f"{gateway}/volume/vol-1122AABB"]
         self.snapshots: dict[str, tuple[str, str]] = {}
         self.lock = threading.Lock()
 
