@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import time
 import warnings
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +40,10 @@ from conformance.cli.run import secrets_of
 from conformance.errors import UsageError
 from conformance.protocol.redaction import Secrets
 from conformance.reports.report_json import exchange_evidence
+from conformance.reports.writer import write_reports
+from conformance.suite import baseline as baselines
 from conformance.suite import rulebook
+from conformance.suite.aws_env import endpoint_from_env
 from conformance.suite.budget import Counts, SharedCounts
 from conformance.suite.cases.profiles import PROFILES
 from conformance.suite.checks import EXCHANGE_CHECKS, RUN_CHECKS
@@ -50,6 +56,7 @@ from conformance.suite.config import (
 )
 from conformance.suite.engine import Session
 from conformance.suite.model import Case
+from conformance.suite.results import RunResult
 from conformance.suite.safety import LIVE_MAX_SNAPSHOTS
 from conformance.suite.scoreboard import RuleResult, Scoreboard
 
@@ -61,25 +68,86 @@ class ConformanceWarning(UserWarning):
     """A SHOULD rule of the conformance suite does not hold."""
 
 
+@dataclass(frozen=True)
+class Option:
+    """One option: ``--sgw-<name>`` on the command line, ``sgw_<name>`` in the ini file (pytest.ini,
+    pyproject's [tool.pytest.ini_options], ...); the command line wins, then the ini file, then
+    ``default``."""
+
+    name: str
+    help: str
+    convert: Callable[[str], Any] = str
+    default: Any = None
+    kind: str = "value"          # value | flag | list
+    choices: tuple[str, ...] | None = None
+
+
+def _bool(text: str) -> bool:
+    return str(text).strip().lower() in ("1", "true", "yes", "on")
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("conformance", "add one test per conformance rule", kind="flag", default=False),
+    Option("endpoint", "endpoint to test (default: AWS_ENDPOINT_URL_STORAGE_GATEWAY, AWS_ENDPOINT_URL, "
+                       "else the embedded reference endpoint)"),
+    Option("region", "signing region"),
+    Option("volume-arn", "volume to snapshot (default: ListVolumes)"),
+    Option("profile", "how many cases (default: ci)", default=DEFAULT_PROFILE, choices=tuple(PROFILES)),
+    Option("seed", "generation seed (default 0)", int, DEFAULT_SEED),
+    Option("allow-live", "allow an endpoint that is not loopback (may create billable snapshots)",
+           kind="flag", default=False),
+    Option("timeout", "per-request timeout in seconds", float, DEFAULT_TIMEOUT_S),
+    Option("max-snapshots", f"cap on snapshot-creating requests, re-sends included, for the whole session "
+                            f"(default: unlimited on loopback, {LIVE_MAX_SNAPSHOTS} on live)", int),
+    Option("baseline", "known failures (JSON, as `sgw-conformance run --baseline` writes): their rules "
+                       "xfail instead of failing", Path),
+    Option("report-dir", "write report.json, junit.xml and report.html of the run there (one "
+                         "subdirectory per xdist worker)", Path),
+    Option("include", "send only the cases of rules matching this glob (repeatable)", kind="list",
+           default=()),
+    Option("exclude", "do not send the cases of rules matching this glob (repeatable)", kind="list",
+           default=()),
+)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup(NAME, "Storage Gateway CreateSnapshot conformance suite")
-    group.addoption("--sgw-conformance", action="store_true", default=False,
-                    help="add one test per conformance rule")
-    group.addoption("--sgw-endpoint", metavar="URL", default=None,
-                    help="endpoint to test (default: the embedded reference endpoint)")
-    group.addoption("--sgw-region", metavar="R", default=None, help="signing region")
-    group.addoption("--sgw-volume-arn", metavar="ARN", default=None,
-                    help="volume to snapshot (default: ListVolumes)")
-    group.addoption("--sgw-profile", choices=tuple(PROFILES), default=DEFAULT_PROFILE,
-                    help="how many cases (default: ci)")
-    group.addoption("--sgw-seed", type=int, default=DEFAULT_SEED, help="generation seed (default 0)")
-    group.addoption("--sgw-allow-live", action="store_true", default=False,
-                    help="allow an endpoint that is not loopback (may create billable snapshots)")
-    group.addoption("--sgw-timeout", type=float, default=DEFAULT_TIMEOUT_S,
-                    help="per-request timeout in seconds")
-    group.addoption("--sgw-max-snapshots", type=int, default=None, metavar="N",
-                    help=f"cap on snapshot-creating requests, re-sends included, for the whole session "
-                         f"(default: unlimited on loopback, {LIVE_MAX_SNAPSHOTS} on live)")
+    for option in OPTIONS:
+        flag, ini = f"--sgw-{option.name}", f"sgw_{option.name.replace('-', '_')}"
+        if option.kind == "flag":
+            group.addoption(flag, action="store_true", default=None, help=option.help)
+            parser.addini(ini, option.help, type="bool", default=None)
+        elif option.kind == "list":
+            group.addoption(flag, action="append", default=None, metavar="GLOB", help=option.help)
+            parser.addini(ini, option.help, type="linelist", default=[])
+        else:
+            group.addoption(flag, default=None, type=option.convert, choices=option.choices,
+                            metavar=option.name.split("-")[-1].upper(), help=option.help)
+            parser.addini(ini, option.help, default=None)
+
+
+def setting(config: pytest.Config, name: str) -> Any:
+    """An option's value: the command line, else the ini file, else its default."""
+    option = next(o for o in OPTIONS if o.name == name)
+    given = config.getoption(f"--sgw-{name}", default=None)
+    if given is not None:
+        return tuple(given) if option.kind == "list" else given
+    from_ini = config.getini(f"sgw_{name.replace('-', '_')}")
+    if from_ini not in (None, "", []):
+        if option.kind == "list":
+            return tuple(from_ini)
+        if option.kind == "flag":
+            return _bool(from_ini)
+        try:
+            value = option.convert(from_ini)
+        except (TypeError, ValueError):
+            raise pytest.UsageError(f"{NAME}: ini setting sgw_{name.replace('-', '_')} cannot be "
+                                    f"{from_ini!r}") from None
+        if option.choices and value not in option.choices:
+            raise pytest.UsageError(f"{NAME}: sgw_{name.replace('-', '_')} must be one of "
+                                    f"{', '.join(option.choices)}")
+        return value
+    return option.default
 
 
 class RuleFailed(Exception):
@@ -97,6 +165,10 @@ class Suite:
         self.by_rule: dict[str, list[Case]] = defaultdict(list)
         self.redact = Secrets.of(*secrets_of(config.credentials)).text   # usage errors (exchanges: redacted)
         self.session: Session | None = None
+        self.reported = False              # the setup error was shown once; later items are skipped
+        self.known = baselines.load(config.baseline) if config.baseline is not None else None
+        self.started_at, self.t0 = datetime.now(UTC), time.perf_counter()
+        self.volume_arn, self.generated = config.volume_arn or "", 0
 
     @property
     def board(self) -> Scoreboard:
@@ -123,7 +195,9 @@ class Suite:
         self.redact = Secrets.of(*secrets_of(self.config.credentials, target.credentials)).text
         self.session = Session(self.config, target, counts=self.counts)
         self.stack.callback(self.session.close)
-        _, to_send = self.session.plan(self.session.volume())
+        self.volume_arn = self.session.volume()
+        cases, to_send = self.session.plan(self.volume_arn)
+        self.generated = len(cases)
         to_send = self.session.check_volume(to_send)     # the preflight: setup mistakes are one error
         for case in to_send:
             self.by_rule[case.rule_id].append(case)
@@ -136,13 +210,43 @@ class Suite:
     def close(self) -> None:
         self.stack.close()
 
+    def known_failure(self, result: RuleResult) -> bool:
+        """Every failure of the rule is listed in --sgw-baseline."""
+        tally = result.tally
+        return bool(self.known and tally.failures and tally.failure_count == len(tally.failures)
+                    and all(baselines.failure_key(f) in self.known for f in tally.failures))
+
+    def result(self) -> RunResult | None:
+        """What this process ran, as `sgw-conformance run` reports it."""
+        session = self.session
+        if session is None:
+            return None
+        target = session.target
+        facts = target.embedded
+        result = RunResult(
+            endpoint=target.url, embedded=facts is not None, faults=facts.faults if facts else (),
+            variants=facts.variants if facts else (), region=target.region, volume_arn=self.volume_arn,
+            profile=self.config.profile, seed=self.config.seed, workers=1, started_at=self.started_at,
+            duration_s=time.perf_counter() - self.t0, cases_generated=self.generated,
+            requests_sent=session.sent, scoreboard=session.board, exchanges=session.exchanges,
+            stopped=session.stopped, credentials=target.credentials, live=target.live,
+            diagnosis=session.diagnosis)
+        result.exit_code = 1 if result.failing_rules() else 0
+        return result
+
 
 def _options(config: pytest.Config) -> RunConfig:
+    endpoint = setting(config, "endpoint")
+    if endpoint is None:                 # the AWS convention, as `sgw-conformance run` follows it
+        found = endpoint_from_env()
+        endpoint = found[0] if found else None
     return RunConfig(
-        endpoint=config.getoption("--sgw-endpoint"), region=config.getoption("--sgw-region"),
-        volume_arn=config.getoption("--sgw-volume-arn"), profile=config.getoption("--sgw-profile"),
-        seed=config.getoption("--sgw-seed"), allow_live=config.getoption("--sgw-allow-live"),
-        timeout=config.getoption("--sgw-timeout"), max_snapshots=config.getoption("--sgw-max-snapshots"))
+        endpoint=endpoint, region=setting(config, "region"), volume_arn=setting(config, "volume-arn"),
+        profile=setting(config, "profile"), seed=setting(config, "seed"),
+        allow_live=setting(config, "allow-live"), timeout=setting(config, "timeout"),
+        max_snapshots=setting(config, "max-snapshots"), baseline=setting(config, "baseline"),
+        report_dir=setting(config, "report-dir"), include=setting(config, "include"),
+        exclude=setting(config, "exclude"))
 
 
 def _shared_counts(config: pytest.Config) -> Counts | None:
@@ -158,7 +262,7 @@ SUITE_KEY = pytest.StashKey[Suite]()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sgw_conformance: a rule of the Storage Gateway conformance suite")
-    if not config.getoption("--sgw-conformance", default=False):
+    if not setting(config, "conformance"):
         return
     options = _options(config)
     try:
@@ -166,6 +270,29 @@ def pytest_configure(config: pytest.Config) -> None:
     except UsageError as exc:
         raise pytest.UsageError(f"{NAME}: {exc}") from None
     config.stash[SUITE_KEY] = Suite(options, _shared_counts(config))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """With --sgw-report-dir: the three reports of what this process ran (per xdist worker a subdirectory)."""
+    suite = session.config.stash.get(SUITE_KEY, None)
+    if suite is None or suite.config.report_dir is None:
+        return
+    result = suite.result()
+    if result is None:
+        return
+    worker = getattr(session.config, "workerinput", {}).get("workerid")
+    where = suite.config.report_dir / worker if worker else suite.config.report_dir
+    try:
+        result.report_paths = write_reports(result, where)
+    except UsageError as exc:
+        warnings.warn(ConformanceWarning(f"{NAME}: {exc}"), stacklevel=1)
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
+    """A disputed rule is shown as such (D, DISPUTED), not as a plain pass."""
+    if report.when == "call" and report.passed and ("sgw_status", "disputed") in report.user_properties:
+        return "disputed", "D", "DISPUTED"
+    return None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -206,13 +333,25 @@ class RuleItem(pytest.Item):
 
     def runtest(self) -> None:
         suite = self.suite
-        suite.start()
-        suite.send(suite.by_rule.get(self.rule_id, []))
+        if suite.error is not None and suite.reported:    # an unusable setup is one error, not one per rule
+            pytest.skip(f"{NAME} could not run (see the first error): {suite.error}")
+        try:
+            suite.start()
+            suite.send(suite.by_rule.get(self.rule_id, []))
+        except RuleFailed:
+            suite.reported = suite.error is not None
+            raise
         board = suite.board
         rule_id = self.rule_id
         result = RuleResult(board.rules[rule_id], board.status(rule_id), board.tallies[rule_id])
+        if result.status == "fail" and suite.known_failure(result):
+            pytest.xfail(f"known failure (baseline {suite.config.baseline}): "
+                         f"{result.tally.failures[0].reason}")
         if result.status == "fail":
             raise RuleFailed(evidence(result))
+        if result.status == "disputed":
+            self.user_properties.append(("sgw_status", "disputed"))
+            self.user_properties.append(("sgw_accepted", ", ".join(result.tally.alternatives)))
         if result.status == "warn":
             warnings.warn(ConformanceWarning(f"{self.rule_id} (SHOULD): {result.tally.failures[0].reason}"),
                           stacklevel=1)

@@ -79,4 +79,4 @@ def test_under_xdist_each_worker_runs_its_own_items_and_the_run_passes(
                                            "--sgw-profile", "quick", "-n", "2", "-q")
     outcomes: dict[str, Any] = result.parseoutcomes()
     assert result.ret == 0, result.stdout.str()[-3000:]
-    assert outcomes["passed"] + outcomes.get("skipped", 0) == len(RULES)
+    assert outcomes["passed"] + outcomes.get("skipped", 0) + outcomes.get("disputed", 0) == len(RULES)
