@@ -133,7 +133,8 @@ CORRECT_SIGNING = {m.name for m in MODES if m.rule is None}
 
 
 def test_every_signing_defect_is_exercised_by_its_rule():
-    signing = {c.signing: c.rule_id for c in cases_for(0) if c.signing not in CORRECT_SIGNING}
+    signing = {c.signing: c.rule_id for c in cases_for(0) if c.signing not in CORRECT_SIGNING
+               and not c.signature.startswith("order/")}     # the order of checks: a defect of two layers
     assert set(signing) == set(SIGNING_MODES) - CORRECT_SIGNING
     assert all(rule.startswith("authentication.") for rule in signing.values())
     assert all(c.signing == "sigv4" for c in cases_for(0)

@@ -235,6 +235,11 @@ PROBES: dict[str, Probe] = {
     "description-printable-only": Probe(create(SnapshotDescription="\u200fabc"),
                                         error_type_is("ValidationException")),
     "nfc-before-length": Probe(create(SnapshotDescription="e\u0301" * 128), succeeded),
+    "body-parsed-before-auth": Probe(lambda ep, post: [post(ep, raw=b"{not json", authenticate=False)],
+                                     error_type_is("SerializationException")),
+    "lookup-before-validation": Probe(lambda ep, post: [post(ep, {"VolumeARN": ep.volume_arn.replace(
+        "vol-1122AABB", "vol-00000000"), "SnapshotDescription": ""})],
+        error_type_is("InvalidGatewayRequestException")),
     "clock-window-padded": Probe(lambda ep, post: signed_request(
         "POST", valid_body(ep), when=datetime.now(UTC) - timedelta(minutes=16))(ep, post), succeeded),
     "clock-window-narrow": Probe(lambda ep, post: signed_request(

@@ -109,6 +109,8 @@ class Application:
             body = self.receive(request)
             operation = self.route(request)
             self.check_content_type(request)
+            if self.faults("body-parsed-before-auth"):
+                self.parse(body)
             self.verifier.verify(request, body)
             self.throttle()
             result = operation(self.parse(body))

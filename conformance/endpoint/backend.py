@@ -66,6 +66,8 @@ class Backend:
         if isinstance(params, dict):
             self._screen(params)
             self._refuse_unknown_members(params)
+            if self.faults("lookup-before-validation") and isinstance(params.get("VolumeARN"), str):
+                self._check_volume(params["VolumeARN"])   # the ARN alone validated first, then looked up
         params = self._validated("CreateSnapshot", params)
         self._store_faults(params)
         arn = params.get("VolumeARN", "")   # always there, unless a fault left it optional

@@ -220,6 +220,12 @@ _ALL: tuple[Fault, ...] = (
           (SchemaEdit("Tag", (*TAG_KEY, "pattern"), PARTIAL_CATEGORIES_TAG_KEY_PATTERN),)),
     Fault("target-prefix-routing", "routes an X-Amz-Target that is a prefix or an extension of an "
           "operation's (CreateSnap, CreateSnapshots) to that operation", "envelope.target-unknown"),
+    # -- the order of checks ------------------------------------------------------------------------
+    Fault("body-parsed-before-auth", "parses the body before checking the signature: an unsigned request "
+          "with a broken body gets SerializationException", "envelope.order-auth-first"),
+    Fault("lookup-before-validation", "looks the volume up as soon as the ARN is read, before the other "
+          "members are validated: an invalid description with an unknown volume gets VolumeNotFound",
+          "validation.SnapshotDescription.maxLength"),
     # -- SigV4 step by step --------------------------------------------------------------------
     Fault("clock-window-padded", "a clock window of 18 minutes (15 plus a margin): 16 minutes off is "
           "accepted", "authentication.expired"),

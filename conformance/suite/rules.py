@@ -187,6 +187,10 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      "huge numbers, deep nesting, repeated names, a byte order mark) get a 4xx, or success where the "
      "sources leave it open: never a 5xx.", f"{NOTES} > JSON text; RFC 8259 > 4, 6, 8.1, 9", "MUST",
      ANY_4XX, None),
+    ("envelope.order-auth-first",
+     "A request is authenticated before its body is read: an unsigned request with a broken body gets the "
+     "missing-authentication error, not a body error.", f"{NOTES} > Order of checks; {OBSERVED}", "MUST",
+     _auth("MissingAuthenticationTokenException", "MissingAuthenticationToken"), "auth-missing"),
     ("envelope.no-5xx",
      "No client input, however malformed, gets a 5xx answer.",
      f"{REF} > Errors (every error is HTTP 400); {SMITHY} > client errors are 4xx", "MUST", (), None),

@@ -334,6 +334,26 @@ def _body_cases(ctx: Context) -> list[Case]:
     return cases
 
 
+def _order_cases(ctx: Context) -> list[Case]:
+    """Pairs of defects in two layers where the sources say which answer wins (docs/protocol.md >
+    Order of checks): authentication before the body; every member validated before the lookup."""
+    d, first = ctx.limits.description, "envelope.order-auth-first"
+    cases = [make_case(ctx, first, f"order/unsigned:{name}", signing="none", raw_body=raw)
+             for name, raw in {"not-json": b"{not json", "not-object": b"[]", "empty-object": b"{}"}.items()]
+    unknown = {"VolumeARN": ctx.missing_volume_arn}
+    cases += [
+        make_case(ctx, "validation.SnapshotDescription.maxLength", "order/long-description-unknown-volume",
+                  params={**unknown, "SnapshotDescription": "d" * (d.max + 1)}),
+        make_case(ctx, "validation.SnapshotDescription.minLength", "order/empty-description-unknown-volume",
+                  params={**unknown, "SnapshotDescription": ""}),
+        make_case(ctx, "validation.Tag.Key.pattern", "order/bad-tag-key-unknown-volume",
+                  params={**unknown, "SnapshotDescription": "d", "Tags": [{"Key": "k!", "Value": "v"}]}),
+        make_case(ctx, "validation.Tags.maxItems", "order/too-many-tags-unknown-volume",
+                  params={**unknown, "SnapshotDescription": "d", "Tags": _n_tags(ctx.limits.tags_max + 1)}),
+    ]
+    return cases
+
+
 def _signing_cases(ctx: Context) -> list[Case]:
     cases = [make_case(ctx, rule_id, f"signing/{mode}", signing=mode)
              for mode, rule_id in SIGNING_RULES.items()]
@@ -346,4 +366,4 @@ def boundary_cases(ctx: Context) -> list[Case]:
     """Every boundary and every kind of defect once, without randomness."""
     return [*_accept_boundaries(ctx), *_accept_other(ctx), *_arn_cases(ctx), *_description_cases(ctx),
             *_tag_cases(ctx), *_wrong_type_cases(ctx), *_envelope_cases(ctx), *_signing_cases(ctx),
-            *json_text_cases(ctx), *pattern_cases(ctx)]
+            *_order_cases(ctx), *json_text_cases(ctx), *pattern_cases(ctx)]
