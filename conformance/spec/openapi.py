@@ -52,8 +52,10 @@ SIGV4_DESCRIPTION = (
     "AWS Signature Version 4, service 'storagegateway', credential scope "
     "<yyyymmdd>/<region>/storagegateway/aws4_request; host, x-amz-date and x-amz-target are "
     "signed and the payload hash covers the body as sent. Not an API key: a client must compute "
-    "the Authorization header (with X-Amz-Date) for every request, e.g. with a request hook. "
-    "Source: docs/protocol.md > SigV4."
+    "the Authorization header (with X-Amz-Date) for every request, e.g. with a request hook, and a "
+    "tool should not generate the header itself. A request without it is answered 400 "
+    "MissingAuthenticationTokenException (403 MissingAuthenticationToken per the Common Errors page), "
+    "never 401. Sources: docs/protocol.md > SigV4, docs/protocol.md > Observed answers."
 )
 
 # HTTP status -> (description, component schema); docs/protocol.md > Errors.
@@ -87,6 +89,8 @@ def export_openapi() -> dict[str, Any]:
             "schemas": {name: _component(name) for name in SCHEMA_NAMES},
             "securitySchemes": {
                 SECURITY_SCHEME: {"type": "apiKey", "in": "header", "name": "Authorization",
+                                  # API Gateway's own mark of a SigV4 scheme in its OpenAPI exports
+                                  "x-amazon-apigateway-authtype": "awsSigv4",
                                   "description": SIGV4_DESCRIPTION},
             },
         },
