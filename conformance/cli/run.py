@@ -127,7 +127,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variant", action="append", default=[], metavar="NAME",
                         help="answer in a conformant non-default style (repeatable; `sgw-conformance "
                              "serve --list-variants`); the suite must still pass")
-    settings.apply(parser)
+    try:
+        settings.apply(parser)
+    except UsageError as exc:     # reported when `run` itself runs, not by every subcommand's parser
+        parser.set_defaults(settings_error=str(exc))
 
 
 def endpoint_of(args: argparse.Namespace) -> tuple[str | None, str | None]:
@@ -188,6 +191,8 @@ def verbosity(args: argparse.Namespace) -> int:
 
 
 def command(args: argparse.Namespace) -> int:
+    if getattr(args, "settings_error", None):
+        raise UsageError(args.settings_error)
     config = config_from_args(args)
     redact = Secrets.of(*secrets_of(config.credentials)).text
     validate(config)

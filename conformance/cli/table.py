@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from conformance.reports.layout import curl_command, replay_command
-from conformance.suite.causes import headline, root_causes
+from conformance.suite.causes import headline, named, root_causes
 from conformance.suite.preflight import read_answer
 from conformance.suite.results import RunResult
 from conformance.suite.scoreboard import STATUSES, RuleResult
@@ -82,7 +82,7 @@ class Printer:
             if self.result.diagnosis and top.answer.describe() in self.result.diagnosis:
                 rules = len(top.rules)
                 text = (f"{top.count} of {top.total} answers were that same answer: {rules} "
-                        f"rule{'s' if rules != 1 else ''} failed on them")
+                        f"rule{'s' if rules != 1 else ''} failed on them{named(top)}")
             self.line(f"root cause: {text}", "bold")
 
     def on_cause(self, r: RuleResult) -> bool:

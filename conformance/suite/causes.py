@@ -20,6 +20,7 @@ from conformance.suite.scoreboard import Scoreboard
 
 DOMINANT_SHARE = 0.5      # a cause is the headline when at least this share of the answers had it
 MAX_CAUSES = 5            # groups kept in report.json
+NAMED_RULES = 5           # a headline names the rules when there are at most this many
 MIN_RULES = 3             # rules an AWS-shaped answer must fail to be a headline
 
 
@@ -77,4 +78,9 @@ def headline(causes: list[Cause]) -> str | None:
     rules = len(top.rules)
     if top.count < DOMINANT_SHARE * top.total or (top.answer.aws_shaped and rules < MIN_RULES):
         return None
-    return f"{top.text()}: {rules} rule{'s' if rules != 1 else ''} failed on them"
+    return f"{top.text()}: {rules} rule{'s' if rules != 1 else ''} failed on them{named(top)}"
+
+
+def named(cause: Cause, most: int = NAMED_RULES) -> str:
+    """' (rule, rule)' when the cause failed few rules: then they are named, not just counted."""
+    return f" ({', '.join(cause.rules)})" if 0 < len(cause.rules) <= most else ""
