@@ -68,6 +68,11 @@ def create_with(**post_args: Any) -> Callable[[ReferenceEndpoint, Post], Answers
     return lambda ep, post: [post(ep, body_of(ep), **post_args)]
 
 
+def dated_ago(ago: timedelta) -> Callable[[ReferenceEndpoint, Post], Answers]:
+    """A request signed ``ago`` in the past, the clock read when it is sent (not at import)."""
+    return lambda ep, post: [post(ep, body_of(ep), when=datetime.now(UTC) - ago)]
+
+
 def times(n: int) -> Callable[[ReferenceEndpoint, Post], Answers]:
     return lambda ep, post: [post(ep, body_of(ep)) for _ in range(n)]
 
@@ -141,9 +146,9 @@ PROBES: dict[str, Probe] = {
     "errors-without-details": Probe(on_unknown_volume,
                                     lambda a: a[0].json()["error"] == {"errorCode": "VolumeNotFound"}),
     "auth-403": Probe(create_with(authenticate=False), typed("MissingAuthenticationToken", 403)),
-    "request-expired": Probe(create_with(when=datetime.now(UTC) - timedelta(minutes=20)),
+    "request-expired": Probe(dated_ago(timedelta(minutes=20)),
                              typed("RequestExpired")),
-    "five-minute-clock-window": Probe(create_with(when=datetime.now(UTC) - TEN_MINUTES_AGO),
+    "five-minute-clock-window": Probe(dated_ago(TEN_MINUTES_AGO),
                                       lambda a: a[0].status_code == 400),
     "unknown-operation-404": Probe(create_with(target=None), typed("UnknownOperationException", 404)),
     "user-guide-action-errors": Probe(create_with(target=f"{envelope.TARGET_PREFIX}.NoSuchOperation"),
