@@ -7,10 +7,14 @@ of the cross-cutting rules (response shape, no 5xx, transport, SnapshotId unique
 last and judge every answer that process has seen.  A SHOULD rule that breaks is a warning,
 a rule nothing exercised is skipped.
 
-Options: ``--sgw-endpoint URL`` (default: the embedded reference endpoint, one per process),
-``--sgw-region``, ``--sgw-volume-arn``, ``--sgw-profile`` (default ci), ``--sgw-seed``
-(default 0), ``--sgw-allow-live``, ``--sgw-max-snapshots``, ``--sgw-timeout``: the CLI's options,
-and the same engine (:class:`conformance.suite.engine.Session`) behind them.  Credentials for an
+Options (one table, :data:`OPTIONS`; each also an ini setting ``sgw_<name>``): ``--sgw-endpoint URL``
+(default: AWS_ENDPOINT_URL_STORAGE_GATEWAY, AWS_ENDPOINT_URL, else the embedded reference endpoint,
+one per process), ``--sgw-region``, ``--sgw-volume-arn``, ``--sgw-profile`` (default ci),
+``--sgw-seed`` (default 0), ``--sgw-allow-live``, ``--sgw-max-snapshots``, ``--sgw-timeout``,
+``--sgw-baseline`` (listed failures xfail), ``--sgw-report-dir`` (the run's three reports),
+``--sgw-include`` / ``--sgw-exclude``: the CLI's options, and the same engine
+(:class:`conformance.suite.engine.Session`) and preflight behind them.  A setup that cannot be used
+is one error (the other items are skipped); a disputed rule is reported as DISPUTED.  Credentials for an
 external endpoint come from ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` / ``AWS_SESSION_TOKEN``.
 
 pytest-xdist: every worker computes the same deterministic case list and runs only the items
