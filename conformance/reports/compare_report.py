@@ -18,7 +18,7 @@ from typing import Any
 from conformance.errors import ReportSchemaError, UsageError
 from conformance.reports.layout import TOOL
 from conformance.reports.report_json import CHECK_ENV, exchange_evidence, iso
-from conformance.spec.schemas import SCHEMA_DIR
+from conformance.spec.schemas import SCHEMA_DIR, document_errors, load_document_schema
 from conformance.suite.case_spec import case_to_spec
 from conformance.suite.compare import (
     ALLOWED,
@@ -101,18 +101,13 @@ def build(run: CompareRun) -> dict[str, Any]:
 
 # --- the schema --------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
 def compare_schema() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(COMPARE_SCHEMA.read_text("utf-8"))
-    return loaded
+    return load_document_schema(COMPARE_SCHEMA)
 
 
 def compare_errors(report: Any) -> list[str]:
     """Every way ``report`` breaks schemas/compare.schema.json (empty: it is valid)."""
-    from jsonschema import Draft202012Validator
-    validator = Draft202012Validator(compare_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
-    return [f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message[:300]}"
-            for e in sorted(validator.iter_errors(report), key=lambda e: list(e.absolute_path))]
+    return document_errors(COMPARE_SCHEMA, report)
 
 
 # --- the page ----------------------------------------------------------------------------------

@@ -10,9 +10,7 @@ every report written is validated, as the tests do).
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -20,7 +18,7 @@ from urllib.parse import urlsplit
 from conformance.errors import ReportSchemaError
 from conformance.reports.layout import REPORT_JSON, TOOL, replay_command
 from conformance.reports.proofs import first_fault
-from conformance.spec.schemas import SCHEMA_DIR
+from conformance.spec.schemas import SCHEMA_DIR, document_errors, load_document_schema
 from conformance.suite.case_spec import case_to_spec
 from conformance.suite.causes import headline, root_causes
 from conformance.suite.model import Exchange, Failure
@@ -146,18 +144,13 @@ def build_report(result: RunResult, report_dir: Path) -> dict[str, Any]:
 
 # --- the schema --------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
 def report_schema() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(REPORT_SCHEMA.read_text("utf-8"))
-    return loaded
+    return load_document_schema(REPORT_SCHEMA)
 
 
 def report_errors(report: Any) -> list[str]:
     """Every way ``report`` breaks schemas/report.schema.json (empty: it is valid)."""
-    from jsonschema import Draft202012Validator
-    validator = Draft202012Validator(report_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
-    return [f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message[:300]}"
-            for e in sorted(validator.iter_errors(report), key=lambda e: list(e.absolute_path))]
+    return document_errors(REPORT_SCHEMA, report)
 
 
 def check_report(report: Any, where: Path | str = REPORT_JSON) -> None:

@@ -78,3 +78,20 @@ def errors(name: str, instance: Any, directory: Path = SCHEMA_DIR) -> list[Valid
 
 def is_valid(name: str, instance: Any, directory: Path = SCHEMA_DIR) -> bool:
     return not errors(name, instance, directory)
+
+
+# --- the tool's own document schemas (report.json, compare.json) -------------------------------
+
+@lru_cache(maxsize=8)
+def load_document_schema(path: Path) -> dict[str, Any]:
+    """A schema of one of the tool's own documents (read once per process)."""
+    loaded: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return loaded
+
+
+def document_errors(schema_path: Path, document: Any) -> list[str]:
+    """Every way ``document`` breaks the schema at ``schema_path`` (empty: it is valid), path first."""
+    validator = Draft202012Validator(load_document_schema(schema_path),
+                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message[:300]}"
+            for e in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))]
