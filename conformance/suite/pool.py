@@ -20,6 +20,7 @@ class TransportPool:
         self.local = threading.local()
         self.all: list[Transport] = []
         self.lock = threading.Lock()
+        self.aborted = False
 
     def get(self) -> Transport:
         transport: Transport | None = getattr(self.local, "transport", None)
@@ -31,6 +32,8 @@ class TransportPool:
             self.local.transport = transport
             with self.lock:
                 self.all.append(transport)
+                if self.aborted:          # made by a thread that started after the interrupt
+                    transport.abort()
         return transport
 
     def send(self, case: Case) -> Exchange:
@@ -43,7 +46,9 @@ class TransportPool:
             self.all.clear()
 
     def abort(self) -> None:
-        """Cut every exchange in flight (Ctrl-C: the sending threads must not outlive the run)."""
+        """Cut every exchange in flight, and any a transport made later would start (Ctrl-C: the
+        sending threads must not outlive the run)."""
         with self.lock:
+            self.aborted = True
             for transport in self.all:
                 transport.abort()
