@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TextIO
 
 from conformance import embedded
+from conformance.cli.options import add_sending_options
 from conformance.cli.run import secrets_of
 from conformance.errors import UsageError
 from conformance.protocol.redaction import Secrets
@@ -53,13 +54,12 @@ from conformance.suite.compare import (
 from conformance.suite.config import (
     DEFAULT_PROFILE,
     DEFAULT_SEED,
-    DEFAULT_TIMEOUT_S,
     RunConfig,
     validate,
 )
 from conformance.suite.engine import Session, plan
 from conformance.suite.model import Case, Exchange
-from conformance.suite.safety import LIVE_MAX_SNAPSHOTS, check_endpoint
+from conformance.suite.safety import check_endpoint
 from conformance.suite.target import Target
 
 SHOWN_DIFFERENCES = 20        # differences printed in full in the terminal (all are in compare.json)
@@ -86,13 +86,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report-dir", type=Path, metavar="DIR",
                         help="where to write compare.json and compare.html "
                              "(default: reports/<UTC time>-<host>/)")
-    parser.add_argument("--allow-live", action="store_true",
-                        help="allow an endpoint that is not loopback (may create billable snapshots)")
-    parser.add_argument("--max-snapshots", type=int, metavar="N",
-                        help=f"cap on snapshot-creating requests per endpoint, re-sends included (default: "
-                             f"unlimited on loopback, {LIVE_MAX_SNAPSHOTS} on live)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
-                        help=f"per-request timeout in seconds (default: {DEFAULT_TIMEOUT_S:g})")
+    add_sending_options(parser)
     parser.add_argument("--fault", action="append", default=[], metavar="NAME", help=argparse.SUPPRESS)
     parser.add_argument("--variant", action="append", default=[], metavar="NAME", help=argparse.SUPPRESS)
 

@@ -32,16 +32,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from conformance import embedded
+from conformance.cli.options import add_sending_options
 from conformance.cli.run import secrets_of
 from conformance.errors import UsageError
 from conformance.protocol.redaction import Secrets
 from conformance.reports.layout import REPORT_JSON
 from conformance.suite.case_spec import case_from_spec
 from conformance.suite.checks import RUN_CHECKS
-from conformance.suite.config import DEFAULT_TIMEOUT_S, RunConfig, check_snapshot_cap, check_timeout
+from conformance.suite.config import RunConfig, check_snapshot_cap, check_timeout
 from conformance.suite.engine import Session, one_line
 from conformance.suite.model import Case, Exchange
-from conformance.suite.safety import LIVE_MAX_SNAPSHOTS
 from conformance.suite.scoreboard import Scoreboard
 from conformance.suite.target import Target
 
@@ -246,13 +246,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="send it here (e.g. your fixed build; default: the report's endpoint, or a new "
                              "embedded reference endpoint with the report's faults)")
     parser.add_argument("--region", metavar="R", help="signing region (default: the report's)")
-    parser.add_argument("--allow-live", action="store_true",
-                        help="allow an endpoint that is not loopback (the case may create a snapshot)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
-                        help=f"per-request timeout in seconds (default: {DEFAULT_TIMEOUT_S:g})")
-    parser.add_argument("--max-snapshots", type=int, metavar="N",
-                        help=f"cap on snapshot-creating requests, re-sends included (default: unlimited "
-                             f"on loopback, {LIVE_MAX_SNAPSHOTS} on live)")
+    add_sending_options(parser)
 
 
 def command(args: argparse.Namespace) -> int:

@@ -36,6 +36,7 @@ from typing import TextIO
 
 from conformance import embedded
 from conformance.cli import settings
+from conformance.cli.options import add_sending_options
 from conformance.cli.progress import Progress
 from conformance.cli.table import NORMAL, QUIET, VERBOSE, Printer
 from conformance.errors import UsageError
@@ -50,13 +51,11 @@ from conformance.suite.cases.profiles import PROFILES
 from conformance.suite.config import (
     DEFAULT_PROFILE,
     DEFAULT_SEED,
-    DEFAULT_TIMEOUT_S,
     RunConfig,
     validate,
 )
 from conformance.suite.engine import Interrupted
 from conformance.suite.results import RunResult
-from conformance.suite.safety import LIVE_MAX_SNAPSHOTS
 from conformance.suite.target import ENV_KEYS
 
 EPILOG = """\
@@ -98,13 +97,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=1, metavar="N", help="requests in flight (default: 1)")
     parser.add_argument("--report-dir", type=Path, metavar="DIR",
                         help="where to write reports (default: reports/<UTC time>-<host>/)")
-    parser.add_argument("--allow-live", action="store_true",
-                        help="allow an endpoint that is not loopback (may create billable snapshots)")
-    parser.add_argument("--max-snapshots", type=int, metavar="N",
-                        help=f"cap on snapshot-creating cases (default: unlimited on loopback, "
-                             f"{LIVE_MAX_SNAPSHOTS} on live)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
-                        help=f"per-request timeout in seconds (default: {DEFAULT_TIMEOUT_S:g})")
+    add_sending_options(parser)
     parser.add_argument("--baseline", type=Path, metavar="FILE",
                         help="known failures (JSON): listed ones do not fail the run, new ones do, "
                              "listed ones that now pass are reported as fixed")
