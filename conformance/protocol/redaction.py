@@ -92,11 +92,15 @@ class Secrets:
         token = [v for k, v in headers.items() if k.lower() == TOKEN_HEADER]
         return self.with_values([*sent_signatures(headers), *token])
 
-    def public_in(self, text: str) -> Secrets:
-        """These secrets less the short ones that ``text`` (what the request itself sent in the
-        open, e.g. a VolumeARN holding ``test``) shows as a whole word: masking those in the answer
-        would only corrupt its echo of the request, and the checks that judge it."""
-        if self._short is None or not self._short.search(text):
+    def public_in(self, url: str, body: bytes) -> Secrets:
+        """These secrets less the short ones that the request itself sent in the open (its URL or
+        body, e.g. a VolumeARN holding ``test``) as a whole word: masking those in the answer would
+        only corrupt its echo of the request, and the checks that judge it.  Free without a short
+        secret (the request is decoded only then)."""
+        if self._short is None:
+            return self
+        text = url + body.decode("utf-8", "replace")
+        if not self._short.search(text):
             return self
         return Secrets(tuple(v for v in self.values if len(v) >= LONG_SECRET or not _shows(text, v)))
 
