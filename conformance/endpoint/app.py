@@ -33,13 +33,11 @@ import logging
 import os
 import re
 import threading
-import uuid
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Request, Response
 
 from conformance.endpoint.auth import SigV4Verifier, clock_window
 from conformance.endpoint.backend import Backend, Operation
@@ -53,6 +51,7 @@ from conformance.endpoint.errors import (
     internal_failure,
     serialization_error,
 )
+from conformance.endpoint.exchange import Answer, Incoming, from_environ, new_request_id
 from conformance.endpoint.faults import FaultSet
 from conformance.endpoint.lenient import escaped_names, lenient_loads
 from conformance.endpoint.store import Store
@@ -94,9 +93,9 @@ class Application:
         self._served_lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        return self.answer(Request(environ))(environ, start_response)
+        return self.answer(from_environ(environ)).wsgi(start_response)
 
-    def answer(self, request: Request) -> Response:
+    def answer(self, request: Incoming) -> Answer:
         """The answer to ``request`` (the server reads it without the WSGI calling convention)."""
         try:
             return self.handle(request)
@@ -104,7 +103,7 @@ class Application:
             logger.exception("internal failure answering %s %s", request.method, request.path)
             return self.error_response(ApiError("InternalFailure", "The server failed to answer", 500))
 
-    def handle(self, request: Request) -> Response:
+    def handle(self, request: Incoming) -> Answer:
         try:
             body = self.receive(request)
             operation = self.route(request)
@@ -120,11 +119,11 @@ class Application:
             return self.plain_response(answer, close=bool(request.environ.get(CLOSE_KEY)))
         except Unanswered:
             request.environ[DROP_KEY] = True
-            return Response(b"", status=500)   # never sent: the handler closes the connection
+            return Answer(500, [], b"")   # never sent: the handler closes the connection
         return self.success_response(result)
 
     # -- the envelope, in AWS's order ----------------------------------------------------------
-    def receive(self, request: Request) -> bytes:
+    def receive(self, request: Incoming) -> bytes:
         """The body; a body left unread (too large, unreadable) closes the connection after the answer."""
         try:
             return read_body(request)
@@ -138,7 +137,7 @@ class Application:
             request.environ[CLOSE_KEY] = True
             raise
 
-    def route(self, request: Request) -> Operation:
+    def route(self, request: Incoming) -> Operation:
         if request.method != "POST" and not self.faults("method-ignored"):
             raise self.method_refusal(request.method)
         target = request.headers.get(envelope.TARGET_HEADER)
@@ -172,20 +171,20 @@ class Application:
         status = 404 if self.variants("unknown-operation-404") else 400
         return ApiError("UnknownOperationException", message, status)
 
-    def check_content_type(self, request: Request) -> None:
+    def check_content_type(self, request: Incoming) -> None:
         """Any Content-Type is served (disputed), unless a variant or a fault refuses the foreign ones."""
         media_type = envelope.media_type(request.headers.get("Content-Type"))
         if media_type != envelope.JSON_CONTENT_TYPE and self.variants("strict-content-type"):
             # AWS's answer (docs/protocol.md > Observed answers): 404, a body not JSON, no Content-Type
             raise PlainAnswer(404, b"<UnknownOperationException/>",
-                              {envelope.REQUEST_ID_HEADER: str(uuid.uuid4())})
+                              {envelope.REQUEST_ID_HEADER: new_request_id()})
         if (media_type != envelope.JSON_CONTENT_TYPE
                 and self.faults("foreign-content-type-serialization-error")):
             raise serialization_error(f"Cannot read a body of type {media_type or '(none)'}")
 
     def throttle(self) -> None:
         """Variants "throttling", ...: every THROTTLE_EVERY-th authenticated request is refused."""
-        busy = [answer for name, answer in BUSY_ANSWERS.items() if self.variants(name)]
+        busy = [answer for name, answer in BUSY_ANSWERS.items() if self.variants and self.variants(name)]
         if not busy:
             return
         with self._served_lock:
@@ -205,9 +204,9 @@ class Application:
         status = 500 if self.faults("bad-json-500") else 400
         if self.variants("bom-accepted") and body.startswith(b"\xef\xbb\xbf"):
             body = body[3:]
-        hook = _unique_members if self.variants("duplicate-names-refused") else None
+        decoder = _STRICT_DECODER if self.variants("duplicate-names-refused") else _DECODER
         try:
-            value = json.loads(body.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=hook)
+            value = decoder.decode(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             failure = ApiError("SerializationException", f"The body is not valid JSON: {exc}", status)
             if not self.faults("lenient-json"):
@@ -230,10 +229,10 @@ class Application:
         return value
 
     # -- answers -------------------------------------------------------------------------------
-    def success_response(self, result: dict[str, Any]) -> Response:
+    def success_response(self, result: dict[str, Any]) -> Answer:
         return self._json_response(200, result, {})
 
-    def error_response(self, err: ApiError, close: bool = False) -> Response:
+    def error_response(self, err: ApiError, close: bool = False) -> Answer:
         status = 500 if err.type == "ValidationException" and self.faults("validation-500") else err.status
         body_type, header_type = self.error_type_names(err.type)
         body = self._error_body(err, body_type)
@@ -244,7 +243,7 @@ class Application:
         if self.faults("error-without-type"):
             body.pop(envelope.ERROR_TYPE_FIELD)
             headers.pop(envelope.ERROR_TYPE_HEADER, None)
-        request_id = str(uuid.uuid4())
+        request_id = new_request_id()
         if self.variants("extra-response-members"):
             body.update(RequestId=request_id, Retryable=err.type == "ThrottlingException")
         if close:
@@ -272,20 +271,19 @@ class Application:
         suffix = HEADER_NAMESPACES.get(type_, namespace)
         return f"{namespace}#{type_}", f"{type_}:http://internal.amazon.com/coral/{suffix}/"
 
-    def plain_response(self, answer: PlainAnswer, close: bool = False) -> Response:
-        """A variant's answer that is not JSON (the HTTP variants still apply in the handler)."""
+    def plain_response(self, answer: PlainAnswer, close: bool = False) -> Answer:
+        """A variant's answer that is not JSON (the HTTP variants still apply in the handler);
+        without a Content-Type when it names none, as AWS's <UnknownOperationException/>."""
         headers = dict(answer.headers)
         if close:
             headers["Connection"] = "close"
-        response = Response(answer.body, status=answer.status, headers=headers)
-        if "Content-Type" not in answer.headers:
-            del response.headers["Content-Type"]   # AWS's <UnknownOperationException/> names no type
-        return response
+        return Answer(answer.status, [*headers.items(), ("Content-Length", str(len(answer.body)))],
+                      answer.body)
 
     def _json_response(self, status: int, body: dict[str, Any], headers: dict[str, str],
-                       request_id: str | None = None) -> Response:
+                       request_id: str | None = None) -> Answer:
         request_id_header = envelope.REQUEST_ID_HEADER
-        headers = {**JSON_HEADERS, request_id_header: request_id or str(uuid.uuid4()), **headers}
+        headers = {**JSON_HEADERS, request_id_header: request_id or new_request_id(), **headers}
         if self.faults("plain-json-content-type"):
             headers["Content-Type"] = "application/json"
         if self.faults("request-id-missing"):
@@ -297,7 +295,8 @@ class Application:
                             "x-amz-id-2": base64.b64encode(os.urandom(24)).decode("ascii")})
         if self.variants("amz-request-id") and request_id_header in headers:
             headers["x-amz-request-id"] = headers.pop(request_id_header)
-        return Response(data, status=status, headers=headers)
+        headers["Content-Length"] = str(len(data))
+        return Answer(status, list(headers.items()), data)
 
     def _json_bytes(self, body: dict[str, Any]) -> bytes:
         if self.variants("json-formatting"):   # lone surrogates become \\udcxx escapes: still JSON
@@ -313,7 +312,7 @@ class BodyTooLarge(Exception):
     """The declared or streamed body exceeds MAX_BODY_BYTES (left unread)."""
 
 
-def read_body(request: Request) -> bytes:
+def read_body(request: Incoming) -> bytes:
     """The request body, capped: raises BodyTooLarge (unread) or ApiError (unreadable)."""
     declared = request.headers.get("Content-Length")
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
@@ -339,7 +338,7 @@ def read_body(request: Request) -> bytes:
                 break
             chunks.append(chunk)
             received += len(chunk)
-    except (OSError, ValueError, HTTPException):
+    except (OSError, ValueError, HTTPException):   # werkzeug's, on a WSGI server
         raise serialization_error("The request body could not be read in full") from None
     if received > MAX_BODY_BYTES:
         raise BodyTooLarge()
@@ -368,6 +367,11 @@ def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+# made once (json.loads with arguments makes a decoder per call): NaN and Infinity are not JSON
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_STRICT_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_unique_members)
 
 
 def _upper_snake(code: str) -> str:

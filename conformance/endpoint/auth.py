@@ -14,10 +14,9 @@ from __future__ import annotations
 import functools
 import hmac
 import re
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-
-from werkzeug.wrappers import Request
 
 from conformance.endpoint.errors import (
     COMMON_ERROR_NAMES,
@@ -26,6 +25,7 @@ from conformance.endpoint.errors import (
     invalid_signature,
     missing_authentication,
 )
+from conformance.endpoint.exchange import Incoming
 from conformance.endpoint.faults import FaultSet
 from conformance.endpoint.variants import VariantSet
 from conformance.protocol import envelope, sigv4
@@ -48,7 +48,7 @@ class SigV4Verifier:
 
     def __init__(self, region: str, credentials: Credentials | Sequence[Credentials], faults: FaultSet,
                  service: str = envelope.SERVICE, window: timedelta = CLOCK_WINDOW,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 clock: Callable[[], float] = time.time,
                  variants: VariantSet | None = None) -> None:
         pairs = (credentials,) if isinstance(credentials, Credentials) else tuple(credentials)
         self.key_pairs = {pair.access_key: pair for pair in reversed(pairs)}   # the first pair wins
@@ -58,7 +58,7 @@ class SigV4Verifier:
         self.window = next((w for name, w in FAULT_WINDOWS.items() if faults(name)), window)
         self.variants = variants or VariantSet()
 
-    def verify(self, request: Request, body: bytes) -> None:
+    def verify(self, request: Incoming, body: bytes) -> None:
         try:
             self._verify(request, body)
         except ApiError as err:
@@ -66,7 +66,7 @@ class SigV4Verifier:
                 raise ApiError(COMMON_ERROR_NAMES.get(err.type, err.type), err.message, 403) from None
             raise
 
-    def _verify(self, request: Request, body: bytes) -> None:
+    def _verify(self, request: Incoming, body: bytes) -> None:
         header = request.headers.get("Authorization")
         if header is None:
             if self.faults("auth-optional"):
@@ -96,7 +96,7 @@ class SigV4Verifier:
             raise incomplete_signature(f"Malformed Authorization header: {exc}") from None
 
     @staticmethod
-    def _amz_date(request: Request) -> str:
+    def _amz_date(request: Incoming) -> str:
         value = request.headers.get("X-Amz-Date", "").strip()
         if not _AMZ_DATE.match(value):
             raise incomplete_signature("A signed request needs an X-Amz-Date header in the form "
@@ -107,7 +107,7 @@ class SigV4Verifier:
             raise incomplete_signature(f"X-Amz-Date is not a valid time: {value}") from None
         return value
 
-    def _check_key(self, auth: sigv4.Authorization, request: Request) -> None:
+    def _check_key(self, auth: sigv4.Authorization, request: Incoming) -> None:
         if auth.access_key not in self.key_pairs:
             if self.faults("unknown-key-as-signature"):
                 raise invalid_signature("The signature computed by the server does not match the one "
@@ -133,20 +133,24 @@ class SigV4Verifier:
                                     f"the date of X-Amz-Date ({amz_date[:8]})")
 
     def _check_clock(self, amz_date: str) -> None:
+        """X-Amz-Date within the window of the clock (seconds since the epoch), either way."""
         if self.faults("clock-skew-unchecked"):
             return
-        when = _amz_datetime(amz_date)
-        now = self.clock()
+        when, clock, window = _amz_datetime(amz_date).timestamp(), self.clock(), self.window.total_seconds()
+        if when < clock - window:
+            raise self._clock_error(amz_date, "expired", clock, -self.window)
+        if when > clock + window and not self.faults("future-dates-accepted"):
+            raise self._clock_error(amz_date, "not yet current", clock, self.window)
+
+    def _clock_error(self, amz_date: str, state: str, clock: float, edge: timedelta) -> ApiError:
+        now = datetime.fromtimestamp(clock, UTC)
         minutes = int(self.window.total_seconds() // 60)
         kind = "RequestExpired" if self.variants("request-expired") else "InvalidSignatureException"
-        if when < now - self.window:
-            raise ApiError(kind, f"Signature expired: {amz_date} is now earlier than "
-                                 f"{_amz_time(now - self.window)} ({_amz_time(now)} - {minutes} min.)")
-        if when > now + self.window and not self.faults("future-dates-accepted"):
-            raise ApiError(kind, f"Signature not yet current: {amz_date} is still later than "
-                                 f"{_amz_time(now + self.window)} ({_amz_time(now)} + {minutes} min.)")
+        relation, sign = ("now earlier", "-") if edge < timedelta(0) else ("still later", "+")
+        return ApiError(kind, f"Signature {state}: {amz_date} is {relation} than {_amz_time(now + edge)} "
+                              f"({_amz_time(now)} {sign} {minutes} min.)")
 
-    def _payload_hash(self, request: Request, body: bytes) -> str:
+    def _payload_hash(self, request: Incoming, body: bytes) -> str:
         declared = request.headers.get("X-Amz-Content-Sha256")
         if declared and self.faults("payload-unchecked"):
             return declared.strip()          # the fault: the client's word for the body's hash
@@ -155,7 +159,7 @@ class SigV4Verifier:
             raise invalid_signature("The x-amz-content-sha256 header does not match the body received")
         return actual
 
-    def _check_signature(self, auth: sigv4.Authorization, request: Request, amz_date: str,
+    def _check_signature(self, auth: sigv4.Authorization, request: Incoming, amz_date: str,
                          payload_hash: str) -> None:
         if self.faults("signature-unchecked"):
             return
@@ -172,7 +176,7 @@ class SigV4Verifier:
                                     "check the secret access key and the signing method")
 
     def _signed_headers(self, auth: sigv4.Authorization,
-                        request: Request) -> tuple[dict[str, str], tuple[str, ...]]:
+                        request: Incoming) -> tuple[dict[str, str], tuple[str, ...]]:
         """The signed headers' values as received, and the names to canonicalise."""
         headers = {name: request.headers.get(name, "") for name in auth.signed_headers}
         if self.faults("signed-headers-unread"):   # a signed Content-Type taken as expected, not read
@@ -183,7 +187,7 @@ class SigV4Verifier:
         return headers, names
 
 
-def _request_target(request: Request) -> tuple[str, str]:
+def _request_target(request: Incoming) -> tuple[str, str]:
     """The request target's path and query, as the client sent them (before any decoding)."""
     raw = request.environ.get("RAW_URI") or request.environ.get("PATH_INFO") or "/"
     if not raw.isascii():   # RAW_URI holds the wire's bytes as latin-1 (PEP 3333)
@@ -206,9 +210,12 @@ def _digests_equal(a: str, b: str) -> bool:
 
 
 @functools.lru_cache(maxsize=256)   # a busy client sends the same X-Amz-Date many times a second
+@functools.lru_cache(maxsize=64)   # a client sends one X-Amz-Date for a second's requests
 def _amz_datetime(value: str) -> datetime:
-    """X-Amz-Date as a UTC time; ValueError if it is no time."""
-    return datetime.strptime(value, sigv4.AMZ_DATE_FORMAT).replace(tzinfo=UTC)
+    """X-Amz-Date (already ``YYYYMMDDTHHMMSSZ`` in form) as a UTC time; ValueError if it is no
+    time.  As ``strptime`` with the format would, at a tenth of its cost."""
+    return datetime(int(value[0:4]), int(value[4:6]), int(value[6:8]), int(value[9:11]),
+                    int(value[11:13]), int(value[13:15]), tzinfo=UTC)
 
 
 def _amz_time(when: datetime) -> str:

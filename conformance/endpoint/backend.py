@@ -63,6 +63,10 @@ class Backend:
 
     # -- CreateSnapshot ------------------------------------------------------------------------
     def create_snapshot(self, params: Any) -> dict[str, Any]:
+        if not (self.faults or self.variants):   # the default: validate, look up, store
+            params = self._validated("CreateSnapshot", params)
+            self._check_volume(params["VolumeARN"])
+            return self._create_snapshot(params, params["VolumeARN"])
         if isinstance(params, dict):
             self._screen(params)
             self._refuse_unknown_members(params)
@@ -73,6 +77,10 @@ class Backend:
         arn = params.get("VolumeARN", "")   # always there, unless a fault left it optional
         self._authorise(arn)
         self._check_volume(arn)
+        return self._create_snapshot(params, arn)
+
+    def _create_snapshot(self, params: dict[str, Any], arn: str) -> dict[str, Any]:
+        """The snapshot of a validated request's volume, known to exist (or let through by a fault)."""
         snapshot_id = self._new_snapshot(arn, params)
         echoed = _not_echoed(arn) if self.faults("volume-arn-not-echoed") else arn
         result: dict[str, Any] = {"VolumeARN": echoed, "SnapshotId": snapshot_id}

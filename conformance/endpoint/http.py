@@ -14,22 +14,23 @@ applied here, after the application.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import logging
 import re
 import selectors
 import socket
+import struct
 import sys
 import threading
 import time
-import uuid
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from werkzeug.serving import DechunkedInput, ThreadedWSGIServer, WSGIRequestHandler
-from werkzeug.wrappers import Request
 
 from conformance.endpoint.app import CLOSE_KEY, DROP_KEY, JSON_HEADERS, MAX_BODY_BYTES, Application
+from conformance.endpoint.exchange import Incoming, new_request_id
 from conformance.endpoint.validation import ascii_decimal
 from conformance.endpoint.variants import VariantSet
 from conformance.protocol import envelope
@@ -50,7 +51,7 @@ class Handler(WSGIRequestHandler):
     """
 
     protocol_version = "HTTP/1.1"
-    timeout = IDLE_TIMEOUT_S
+    timeout = None      # the idle timeout is the kernel's (SO_RCVTIMEO), not Python's: see setup
     server: Server
 
     def setup(self) -> None:
@@ -58,6 +59,11 @@ class Handler(WSGIRequestHandler):
         # Headers and body go out in two writes: without TCP_NODELAY the second waits for
         # the client's delayed ACK (~40 ms) and a keep-alive client stalls near 25 req/s.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # A Python socket timeout polls before every recv and send (two system calls more per
+        # request: a fifth of the server's time); the kernel's receive timeout costs nothing
+        # until it expires, when a read returns what it has, or nothing: the connection closes.
+        idle = struct.pack("ll", IDLE_TIMEOUT_S, 0)
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, idle)
         self.linger = False
         self.served = 0
         self.variants = self.server.application.variants
@@ -125,7 +131,15 @@ class Handler(WSGIRequestHandler):
         return True
 
     def _read_headers(self) -> Headers | None:
-        """The header block up to the blank line (None, answered with 431, if it is too large)."""
+        """The header block up to the blank line (None, answered with 431, if it is too large).
+
+        When the whole block is already buffered (the usual case) it is taken in one read and
+        split, rather than read line by line; the limits are the same either way."""
+        buffered = self.rfile.peek(MAX_LINE)   # type: ignore[attr-defined]
+        end = buffered.find(b"\r\n\r\n")
+        if end > 0 and buffered.count(b"\n", 0, end) == buffered.count(b"\r", 0, end) \
+                == buffered.count(b"\r\n", 0, end) < MAX_HEADERS:   # CRLF line ends only
+            return Headers(self.rfile.read(end + 4)[:end].decode("iso-8859-1").split("\r\n"))
         lines: list[str] = []
         while True:
             raw = self.rfile.readline(MAX_LINE + 1)
@@ -141,13 +155,20 @@ class Handler(WSGIRequestHandler):
         return Headers(lines)
 
     def make_environ(self) -> dict[str, Any]:
-        """The WSGI environ (PEP 3333: the wire's bytes as latin-1 strings); RAW_URI as sent."""
+        """The WSGI environ (PEP 3333: the wire's bytes as latin-1 strings); RAW_URI as sent.
+
+        Our own application needs only the target, the body's input and its length (the
+        headers it reads from :attr:`seen_headers`): the full environ is built for any other.
+        """
         target = self.path
         path, _, query = target.partition("?")
         host = None
         if "://" in path:   # absolute form: the authority is the host, the rest the path
             host, _, rest = path.split("://", 1)[1].partition("/")
             path = "/" + rest
+        self.seen_headers = seen = self.headers.joined   # type: ignore[attr-defined]
+        if self.server.app is self.server.application and host is None:
+            return self._lean_environ(target, path, seen)
         environ: dict[str, Any] = {
             "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": self.rfile,
             "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": False,
@@ -158,22 +179,27 @@ class Handler(WSGIRequestHandler):
             "REMOTE_PORT": self.client_address[1], "SERVER_NAME": self.server.server_address[0],
             "SERVER_PORT": str(self.server.server_address[1]), "SERVER_PROTOCOL": self.request_version,
         }
-        seen = self.seen_headers = SeenHeaders()
-        for name, value in self.headers.items():
-            if "_" in name:   # as werkzeug: such a header could pose as another one
-                continue
+        for name, value in seen.items():
             key = name.upper().replace("-", "_")
-            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-                key = "HTTP_" + key
-                if key in environ:
-                    value = f"{environ[key]},{value}"
-            environ[key] = seen[name.lower()] = value
-        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-            environ["wsgi.input_terminated"] = True
-            environ["wsgi.input"] = DechunkedInput(self.rfile)   # type: ignore[arg-type]
+            environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key] = value
+        self._delimit(environ, seen)
         if host is not None:
             environ["HTTP_HOST"] = host
         return environ
+
+    def _lean_environ(self, target: str, path: str, seen: SeenHeaders) -> dict[str, Any]:
+        environ: dict[str, Any] = {"wsgi.input": self.rfile, "REQUEST_METHOD": self.command,
+                                   "PATH_INFO": unquote_to_bytes(path).decode("latin-1"), "RAW_URI": target}
+        if "content-length" in seen:
+            environ["CONTENT_LENGTH"] = seen["content-length"]
+        self._delimit(environ, seen)
+        return environ
+
+    def _delimit(self, environ: dict[str, Any], seen: SeenHeaders) -> None:
+        """A chunked body is read through werkzeug's de-chunker, to its last chunk."""
+        if "chunked" in seen.get("transfer-encoding", "").lower():
+            environ["wsgi.input_terminated"] = True
+            environ["wsgi.input"] = DechunkedInput(self.rfile)   # type: ignore[arg-type]
 
     def handle_expect_100(self) -> bool:
         length = ascii_decimal(self.headers.get("Content-Length", ""))
@@ -214,10 +240,15 @@ class Handler(WSGIRequestHandler):
         application put in its place (a test's wrapper) is called as WSGI says."""
         if self.server.app is not self.server.application:
             return self._call_wsgi(environ)
-        request = Request(environ)
-        request.headers = self.seen_headers   # type: ignore[assignment]   # what environ holds, as a dict
-        response = self.server.application.answer(request)
-        return response.status_code, response.headers.to_wsgi_list(), response.get_data()
+        answer = self.server.application.answer(self._incoming(environ))
+        return answer.status, answer.headers, answer.body
+
+    def _incoming(self, environ: dict[str, Any]) -> Incoming:
+        """The request as the application reads it; the body stream delimited as WSGI would."""
+        stream = environ["wsgi.input"]
+        if "wsgi.input_terminated" not in environ and "CONTENT_LENGTH" not in environ:
+            stream = io.BytesIO()   # no length and no chunks: no body
+        return Incoming(self.command, environ["PATH_INFO"], self.seen_headers, stream, environ)
 
     def _call_wsgi(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
         answer: dict[str, Any] = {}
@@ -232,27 +263,36 @@ class Handler(WSGIRequestHandler):
         return int(answer["status"].split(None, 1)[0]), answer["headers"], body
 
     def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        """Status line, Server, Date, ``headers`` and the body in one write (one segment);
+        ``Connection`` among them decides keep-alive, as http.server's send_header does."""
         try:
-            self.send_status(status)
-            for name, value in headers:
-                self.send_header(name, value)
-            self._headers_buffer.append(b"\r\n")
-            if self.command != "HEAD":
-                self._headers_buffer.append(body)   # one write for head and body: one segment
-            self.flush_headers()
+            if self.variants("interim-100-continue") and self.request_version == "HTTP/1.1":
+                self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.wfile.write(self._head(status, headers) + (b"" if self.command == "HEAD" else body))
         except OSError:
             self.close_connection = True
 
-    def send_status(self, code: int) -> None:
-        """The status line, Server and Date (lower-case names with the variant "lower-case-headers")."""
-        if self.variants("interim-100-continue") and self.request_version == "HTTP/1.1":
-            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        if not self.variants("lower-case-headers"):
-            self.send_response(code)
-            return
-        self.send_response_only(code)
-        self.send_header("server", self.version_string())
-        self.send_header("date", self.date_time_string())
+    def _head(self, status: int, headers: list[tuple[str, str]]) -> bytes:
+        """The answer's head (lower-case Server and Date with the variant "lower-case-headers")."""
+        names = ("server", "date") if self.variants("lower-case-headers") else ("Server", "Date")
+        reason = self.responses[status][0] if status in self.responses else ""
+        lines = [f"{self.protocol_version} {status} {reason}", f"{names[0]}: {self.version_string()}",
+                 f"{names[1]}: {self.date_time_string()}"]
+        for name, value in headers:
+            lines.append(f"{name}: {value}")
+            if name.lower() == "connection":
+                self.close_connection = value.lower() == "close" or (
+                    self.close_connection and value.lower() != "keep-alive")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "strict")
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header's value; the current one is formatted once a second, not per answer."""
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        now = int(time.time())
+        if _date_cache[0] != now:
+            _date_cache[:] = [now, super().date_time_string(now)]
+        return str(_date_cache[1])
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's answer to a request it cannot parse: JSON, 4xx, connection closed."""
@@ -264,7 +304,7 @@ class Handler(WSGIRequestHandler):
         self.close_connection = True
         try:
             self.send_response(status)
-            for name, value in {**JSON_HEADERS, envelope.REQUEST_ID_HEADER: str(uuid.uuid4()),
+            for name, value in {**JSON_HEADERS, envelope.REQUEST_ID_HEADER: new_request_id(),
                                 envelope.ERROR_TYPE_HEADER: "SerializationException",
                                 "Content-Length": str(len(body)), "Connection": "close"}.items():
                 self.send_header(name, value)
@@ -282,6 +322,7 @@ class Handler(WSGIRequestHandler):
 
 
 MAX_LINE, MAX_HEADERS = 65536, 100      # http.client's limits
+_date_cache: list[Any] = [None, ""]     # the second and its Date value (one list: swapped whole)
 _VERSION = re.compile(r"HTTP/([0-9]{1,10})\.([0-9]{1,10})")
 _HEADER_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+")   # printable ASCII but ':' (as the e-mail parser)
 
@@ -305,6 +346,7 @@ class SeenHeaders(dict[str, str]):
         return isinstance(name, str) and super().__contains__(name.lower())
 
 
+
 class Headers:
     """A request's header fields in order, looked up without regard to case (the first one wins).
 
@@ -313,20 +355,27 @@ class Headers:
     """
 
     def __init__(self, lines: list[str]) -> None:
-        fields: list[list[str]] = []
+        fields: list[tuple[str, str]] = []
         for line in lines:
             if line[:1] in (" ", "\t"):
                 if fields:
-                    fields[-1][1] += " " + line.strip()
+                    fields[-1] = (fields[-1][0], f"{fields[-1][1]} {line.strip()}")
                 continue
             name, colon, value = line.partition(":")
             if not colon or not _HEADER_NAME.fullmatch(name):
                 break
-            fields.append([name, value.strip(" \t")])
-        self._fields = [(name, value) for name, value in fields]
+            fields.append((name, value.strip(" \t")))
+        self._fields = fields
         self._first: dict[str, str] = {}
-        for name, value in self._fields:
-            self._first.setdefault(name.lower(), value)
+        self.joined = joined = SeenHeaders()   # what WSGI hands on: repeated values joined, no '_'
+        for name, value in fields:
+            key = name.lower()
+            if key not in self._first:
+                self._first[key] = value
+                if "_" not in name:   # as werkzeug: such a header could pose as another one
+                    joined[key] = value
+            elif "_" not in name:
+                joined[key] = f"{joined[key]},{value}" if key in joined else value
 
     def get(self, name: str, default: Any = None) -> Any:
         return self._first.get(name.lower(), default)
@@ -359,6 +408,8 @@ def _chunked(body: bytes) -> bytes:
 def http_variants(variants: VariantSet, headers: list[tuple[str, str]],
                   body: bytes) -> tuple[list[tuple[str, str]], bytes]:
     """The answer's headers and body as the HTTP variants send them (framing, coding, header case)."""
+    if not variants:   # none chosen (the default): as the application gave them
+        return headers, body
     headers = list(headers)
     if variants("gzip-responses") and body:
         body = gzip.compress(body, mtime=0)

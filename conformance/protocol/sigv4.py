@@ -14,8 +14,8 @@ import hashlib
 import hmac
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 from urllib.parse import quote, unquote
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -27,7 +27,7 @@ def sha256_hex(data: bytes) -> str:
 
 
 def _hmac(key: bytes, msg: str) -> bytes:
-    return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
+    return hmac.digest(key, msg.encode("utf-8"), "sha256")   # OpenSSL's one-shot HMAC
 
 
 @functools.lru_cache(maxsize=64)   # one key per secret, day, region and service: 4 HMACs saved a request
@@ -71,6 +71,8 @@ def canonical_path(path: str, rfc_trailing_slash: bool = False) -> str:
 def canonical_query(query: str) -> str:
     """Each name and value percent-decoded then URI-encoded, the pairs sorted by encoded name,
     then encoded value (docs/protocol.md > SigV4)."""
+    if not query:
+        return ""
     pairs = []
     for part in query.split("&"):
         if part:
@@ -106,8 +108,8 @@ def string_to_sign(amz_date: str, scope: str, canonical: str) -> str:
 def signature(secret: str, amz_date: str, scope: str, canonical: str) -> str:
     datestamp, region, service, _ = scope.split("/")
     to_sign = string_to_sign(amz_date, scope, canonical)
-    return hmac.new(signing_key(secret, datestamp, region, service), to_sign.encode("utf-8"),
-                    hashlib.sha256).hexdigest()
+    return hmac.digest(signing_key(secret, datestamp, region, service), to_sign.encode("utf-8"),
+                       "sha256").hex()
 
 
 def sign(method: str, url_path: str, host: str, body: bytes, *, access_key: str, secret: str,
@@ -143,8 +145,9 @@ class MalformedAuthorization(ValueError):
     """The Authorization header is not SigV4 syntax."""
 
 
-@dataclass(frozen=True)
-class Authorization:
+class Authorization(NamedTuple):
+    """The parts of a SigV4 Authorization header (a tuple: built on every request a server checks)."""
+
     access_key: str
     datestamp: str
     region: str
