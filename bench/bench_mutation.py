@@ -9,15 +9,19 @@ package with that one module changed; it is served and judged in its own process
 ``sgw-conformance run`` (the suite's modules are byte-for-byte the original: the suite never
 imports the endpoint), with the run's exchanges recorded (``--record``).
 
-A mutant is *killed* when the run exits 1 (or 2: the endpoint became unusable).  A survivor
-*changes an answer* when one of its answers (status and error type, in request order) differs
-from the original endpoint's on the same run; a survivor that changes none is reported apart
-(no request of the suite can tell it from the original here).  Survivors reviewed and labelled
-live in ``bench/mutation_labels.json`` ({mutant id: {"label": "equivalent" | "undocumented",
-"reason": ...}}).  Printed::
+A mutant is *killed* when the run exits 1 (or 2: the endpoint became unusable); every other
+one is a *survivor*.  A survivor whose answers (status and error type, in request order) all
+equal the original endpoint's on the same run is *silent*: no request of the suite tells it
+apart, which is where the suite is blind, not a proof that it cannot be told apart.  Every
+survivor is reviewed and labelled in ``bench/mutation_labels.json`` ({mutant id: {"label":
+"equivalent" | "undocumented", "reason": ...}}): *equivalent* when no request can tell it from
+the original (the reason says why), *undocumented* when the sources do not fix the behaviour
+it changes.  A survivor without a label counts against both scores.  Printed::
 
-    overall      killed / (killed + answer-changing survivors)
-    fixed points killed / (killed + answer-changing survivors not labelled undocumented)
+    overall      killed / (killed + survivors not labelled equivalent)
+    fixed points killed / (killed + survivors labelled neither equivalent nor undocumented)
+
+and every survivor with its label; ``--out FILE`` also writes each mutant's verdict as JSON.
 
 Usage: ``python bench/bench_mutation.py [--limit N] [--profile quick] [--jobs 2] [--list]``.
 """
@@ -39,7 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "conformance"
 LABELS = Path(__file__).with_name("mutation_labels.json")
 MODULES = ("endpoint/auth.py", "endpoint/validation.py", "endpoint/backend.py", "endpoint/app.py")
-SKIP_MARKERS = ("faults(", "variants(", "logger.", "raise AssertionError")
+# Lines that consult a fault or a variant (or skip them all when none is on) are not default paths.
+SKIP_MARKERS = ("faults(", "variants(", "self.faults or self.variants", "self.variants and", "logger.",
+                "raise AssertionError")
 
 # comparison operator -> its mutant
 COMPARE_SWAPS: dict[type, type] = {
@@ -53,25 +59,140 @@ class Mutant:
     line: int
     col: int
     kind: str
+    where: str = ""        # the enclosing function (or "<module>") and the mutated expression
 
     @property
     def id(self) -> str:
-        return f"{self.module}:{self.line}:{self.col}:{self.kind}"
+        """Stable across edits elsewhere in the module: module, function, kind and expression."""
+        return f"{self.module}:{self.where}:{self.kind}"
+
+
+_SWITCHES = ("faults", "variants")
+
+
+def _is_switch_call(node: ast.AST) -> bool:
+    """``self.faults("x")``, ``variants("y")``: one fault or variant asked about."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    return (isinstance(func, ast.Attribute) and func.attr in _SWITCHES) or \
+        (isinstance(func, ast.Name) and func.id in _SWITCHES)
+
+
+def _is_any_switch(node: ast.AST) -> bool:
+    """``self.faults or self.variants`` (or one of them): whether any switch is on."""
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+        return all(_is_any_switch(v) for v in node.values)
+    return (isinstance(node, ast.Attribute) and node.attr in _SWITCHES) or \
+        (isinstance(node, ast.Name) and node.id in _SWITCHES)
+
+
+def _runs_only_when_switched(test: ast.AST) -> bool:
+    """An ``if`` body that runs only with a switch on: its test is a switch, or a conjunction
+    holding one (not negated)."""
+    if _is_switch_call(test) or _is_any_switch(test):
+        return True
+    return isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and \
+        any(_is_switch_call(v) or _is_any_switch(v) for v in test.values)
+
+
+def _is_default_guard(stmt: ast.stmt) -> bool:
+    """``if not (self.faults or self.variants): ...; return`` or ``if not variants("x"): return``:
+    what follows it in the block is the switched path."""
+    return (isinstance(stmt, ast.If) and isinstance(stmt.test, ast.UnaryOp)
+            and isinstance(stmt.test.op, ast.Not)
+            and (_is_any_switch(stmt.test.operand) or _is_switch_call(stmt.test.operand))
+            and bool(stmt.body) and isinstance(stmt.body[-1], ast.Return))
+
+
+def switched_nodes(tree: ast.Module) -> set[int]:
+    """ids of the nodes that run only with a fault or a variant on (not the default paths): the
+    bodies of switched ``if``s, what follows a default guard, and the module-level functions and
+    constants used nowhere else (found to a fixed point)."""
+    switched: set[int] = set()
+
+    def mark(node: ast.AST) -> None:
+        switched.update(id(n) for n in ast.walk(node))
+
+    def block(stmts: list[ast.stmt]) -> None:
+        for i, stmt in enumerate(stmts):
+            if _is_default_guard(stmt):
+                for rest in stmts[i + 1:]:
+                    mark(rest)
+            if isinstance(stmt, ast.If) and _runs_only_when_switched(stmt.test):
+                for inner in stmt.body:
+                    mark(inner)
+                if isinstance(stmt.test, ast.BoolOp):   # what the switch guards in the test itself
+                    first = next(i for i, v in enumerate(stmt.test.values)
+                                 if _is_switch_call(v) or _is_any_switch(v))
+                    for later in stmt.test.values[first + 1:]:
+                        mark(later)
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                inner_block = getattr(stmt, field, None)
+                if isinstance(inner_block, list) and inner_block and isinstance(inner_block[0], ast.AST):
+                    block([b for b in inner_block if isinstance(b, ast.stmt)] or
+                          [s for h in inner_block for s in getattr(h, "body", [])])
+
+    block(tree.body)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.IfExp) and _runs_only_when_switched(node.test):
+            mark(node.body)                     # `a if switch else b`: a is the switched value
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) and any(
+                _runs_only_when_switched(cond) for gen in node.generators for cond in gen.ifs):
+            mark(node)                          # empty unless a switch is on
+    definitions = {name: stmt for stmt in tree.body for name in _defined_names(stmt)}
+    while True:
+        uses: dict[str, list[ast.AST]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in definitions:
+                uses.setdefault(node.id, []).append(node)
+        newly = [name for name, stmt in definitions.items() if id(stmt) not in switched and uses.get(name)
+                 and all(id(u) in switched for u in uses[name])]
+        if not newly:
+            return switched
+        for name in newly:
+            mark(definitions[name])
+
+
+def _marked(line: str) -> bool:
+    return any(marker in line for marker in SKIP_MARKERS)
+
+
+def _defined_names(stmt: ast.stmt) -> list[str]:
+    if isinstance(stmt, ast.FunctionDef | ast.ClassDef):
+        return [stmt.name]
+    if isinstance(stmt, ast.Assign):
+        return [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        return [stmt.target.id]
+    return []
 
 
 class _Finder(ast.NodeVisitor):
-    """Every mutation point of a module (in source order)."""
+    """Every mutation point of a module's default paths (in source order)."""
 
-    def __init__(self, module: str, lines: list[str]) -> None:
-        self.module, self.lines, self.found = module, lines, []
+    def __init__(self, module: str, lines: list[str], switched: set[int]) -> None:
+        self.module, self.lines, self.switched = module, lines, switched
+        self.found: list[Mutant] = []
+        self.function = "<module>"
+        self.seen: dict[str, int] = {}
 
     def _skip(self, node: ast.AST) -> bool:
         text = self.lines[node.lineno - 1]   # type: ignore[attr-defined]
-        return any(marker in text for marker in SKIP_MARKERS)
+        return id(node) in self.switched or _marked(text)
 
     def _add(self, node: ast.AST, kind: str) -> None:
-        if not self._skip(node):
-            self.found.append(Mutant(self.module, node.lineno, node.col_offset, kind))  # type: ignore[attr-defined]
+        if self._skip(node):
+            return
+        where = f"{self.function}:{ast.unparse(node)[:70]}"
+        self.seen[where + kind] = n = self.seen.get(where + kind, 0) + 1
+        self.found.append(Mutant(self.module, node.lineno, node.col_offset, kind,   # type: ignore[attr-defined]
+                                 where if n == 1 else f"{where}#{n}"))
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        outer, self.function = self.function, node.name
+        self.generic_visit(node)
+        self.function = outer
 
     def visit_Compare(self, node: ast.Compare) -> None:
         if type(node.ops[0]) in COMPARE_SWAPS:
@@ -124,8 +245,9 @@ def mutants() -> list[Mutant]:
     found: list[Mutant] = []
     for module in MODULES:
         text = (PACKAGE / module).read_text("utf-8")
-        finder = _Finder(module, text.splitlines())
-        finder.visit(ast.parse(text))
+        tree = ast.parse(text)
+        finder = _Finder(module, text.splitlines(), switched_nodes(tree))
+        finder.visit(tree)
         found.extend(finder.found)
     return found
 
@@ -153,13 +275,22 @@ def _answers(har: Path) -> list[tuple[int, str]]:
     return out
 
 
+def snapshot(into: Path, revision: str) -> Path:
+    """The package and the data beside it as committed at ``revision``, taken once: the source
+    every mutant is made from (uncommitted edits in the working tree reach no mutant)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "conformance", "schemas", "docs"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "conformance"
+
+
 def judge(mutant: Mutant | None, profile: str) -> tuple[int, list[tuple[int, str]]]:
     """Run the suite against the (mutated) endpoint in a fresh process: exit code and answers."""
     with tempfile.TemporaryDirectory(prefix="sgw-mutant-") as tmp:
         copy = Path(tmp) / "conformance"
         shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-        for beside in ("schemas", "docs"):          # the source tree's data, read beside the package
-            (Path(tmp) / beside).symlink_to(ROOT / beside)
+        for beside in ("schemas", "docs"):          # the snapshot's data, read beside the package
+            (Path(tmp) / beside).symlink_to(PACKAGE.parent / beside)
         if mutant is not None:
             (copy / mutant.module).write_text(mutated_source(mutant), "utf-8")
         har = Path(tmp) / "run.har"
@@ -177,7 +308,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default="quick")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--list", action="store_true", help="list the mutation points and stop")
+    parser.add_argument("--revision", default="HEAD", help="the commit whose endpoint is mutated (HEAD)")
+    parser.add_argument("--out", help="write each mutant's verdict (killed, silent, answer-changed) here")
     args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="sgw-mutation-source-") as source:
+        global PACKAGE
+        PACKAGE = snapshot(Path(source), args.revision)
+        return bench(args)
+
+
+def bench(args: argparse.Namespace) -> int:
     points = mutants()
     if args.limit and len(points) > args.limit:
         step = len(points) / args.limit
@@ -191,33 +331,40 @@ def main(argv: list[str] | None = None) -> int:
     if code != 0:
         print(f"the original endpoint does not pass (exit {code})")
         return 2
-    killed, silent, survivors = 0, [], []
+    verdicts: dict[str, str] = {}
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         for mutant, (exit_code, answers) in zip(points, pool.map(lambda m: judge(m, args.profile), points),
                                                  strict=True):
-            if exit_code != 0:
-                killed += 1
-            elif answers == original:
-                silent.append(mutant)
-            else:
-                survivors.append(mutant)
-    undocumented = [m for m in survivors if labels.get(m.id, {}).get("label") == "undocumented"]
-    equivalent = [m for m in survivors if labels.get(m.id, {}).get("label") == "equivalent"]
-    fixed = [m for m in survivors if m not in undocumented and m not in equivalent]
-    overall = killed / max(1, killed + len(survivors))
-    on_fixed = killed / max(1, killed + len(fixed))
-    print(f"mutants judged: {len(points)} (profile {args.profile}); killed {killed}; survivors that change "
-          f"an answer {len(survivors)}; survivors that change none of the suite's answers {len(silent)}")
-    print(f"overall      {overall:.3f}  killed / (killed + answer-changing survivors)")
-    print(f"fixed points {on_fixed:.3f}  (survivors labelled undocumented or equivalent left out: "
-          f"{len(undocumented)} + {len(equivalent)})")
+            verdicts[mutant.id] = ("killed" if exit_code != 0 else "silent" if answers == original
+                                   else "answer-changed")
+    if args.out:
+        Path(args.out).write_text(json.dumps(verdicts, indent=1) + "\n", "utf-8")
+    print_scores(points, verdicts, labels, args.profile)
+    return 0
+
+
+def print_scores(points: list[Mutant], verdicts: dict[str, str], labels: dict[str, dict[str, str]],
+                 profile: str) -> None:
+    """The two scores and every survivor with its label (or [unlabelled])."""
+    killed = sum(1 for v in verdicts.values() if v == "killed")
+    survivors = [m for m in points if verdicts[m.id] != "killed"]
+    kind = {m.id: labels.get(m.id, {}).get("label", "unlabelled") for m in survivors}
+    not_equivalent = [m for m in survivors if kind[m.id] != "equivalent"]
+    fixed = [m for m in not_equivalent if kind[m.id] != "undocumented"]
+    silent = sum(1 for m in survivors if verdicts[m.id] == "silent")
+    print(f"mutants judged: {len(points)} (profile {profile}); killed {killed}; survivors {len(survivors)} "
+          f"({silent} silent: every answer of the suite unchanged)")
+    print(f"labelled: {sum(1 for k in kind.values() if k == 'equivalent')} equivalent, "
+          f"{sum(1 for k in kind.values() if k == 'undocumented')} undocumented, "
+          f"{sum(1 for k in kind.values() if k == 'unlabelled')} unlabelled")
+    print(f"overall      {killed / max(1, killed + len(not_equivalent)):.3f}  "
+          f"killed / (killed + survivors not equivalent)")
+    print(f"fixed points {killed / max(1, killed + len(fixed)):.3f}  "
+          f"killed / (killed + survivors neither equivalent nor undocumented)")
     for m in survivors:
         label = labels.get(m.id)
         note = f"[{label['label']}: {label['reason']}]" if label else "[unlabelled]"
-        print(f"  survivor {m.id}  {note}")
-    for m in silent:
-        print(f"  no answer changed: {m.id}")
-    return 0
+        print(f"  survivor ({verdicts[m.id]}) {m.id}  {note}")
 
 
 if __name__ == "__main__":
