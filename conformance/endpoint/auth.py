@@ -210,7 +210,6 @@ def _digests_equal(a: str, b: str) -> bool:
 
 
 @functools.lru_cache(maxsize=256)   # a busy client sends the same X-Amz-Date many times a second
-@functools.lru_cache(maxsize=64)   # a client sends one X-Amz-Date for a second's requests
 def _amz_datetime(value: str) -> datetime:
     """X-Amz-Date (already ``YYYYMMDDTHHMMSSZ`` in form) as a UTC time; ValueError if it is no
     time.  As ``strptime`` with the format would, at a tenth of its cost."""
