@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import requests
+from framing_wire import framed_answer
 
 from conformance.cli import main as cli
 from conformance.endpoint import ReferenceEndpoint
@@ -127,20 +128,6 @@ def with_malformed_authorization(ep: ReferenceEndpoint, post: Post) -> Answers:
     headers["Authorization"] = ", ".join(p for p in headers["Authorization"].split(", ")
                                          if not p.startswith("SignedHeaders="))
     return [requests.post(ep.url, data=body, headers=headers, timeout=10)]
-
-
-def with_host(host_of: Callable[[str], str]) -> Send:
-    """A correct request whose Host is ``host_of(the endpoint's host:port)``, signed as sent (the
-    connection still goes to the endpoint's address)."""
-    def send(ep: ReferenceEndpoint, post: Post) -> Answers:
-        host = host_of(ep.url.split("://", 1)[1].rstrip("/"))
-        body = valid_body(ep)
-        headers = {"Host": host, "Content-Type": envelope.JSON_CONTENT_TYPE,
-                   "X-Amz-Target": envelope.CREATE_SNAPSHOT_TARGET,
-                   **sigv4.sign("POST", "/", host, body, access_key=ep.credentials.access_key,
-                                secret=ep.credentials.secret_key, region=ep.region, service=envelope.SERVICE)}
-        return [requests.post(ep.url, data=body, headers=headers, timeout=10)]
-    return send
 
 
 def unanswered(send: Send) -> Send:
@@ -260,8 +247,6 @@ PROBES: dict[str, Probe] = {
         "POST", valid_body(ep), when=datetime.now(UTC) - timedelta(minutes=4))(ep, post),
         error_type_is("InvalidSignatureException")),
     "auth-syntax-500": Probe(with_malformed_authorization, status_is(500)),
-    "host-from-listen-address": Probe(with_host(lambda own: own.replace("127.0.0.1", "localhost")),
-                                      error_type_is("InvalidSignatureException")),
     "target-prefix-routing": Probe(create_with(target=envelope.CREATE_SNAPSHOT_TARGET + "s"), succeeded),
     "partition-list-fixed": Probe(lambda ep, post: [post(ep, {"VolumeARN": ep.volume_arn.replace(
         "arn:aws:", "arn:aws-iso-f:"), "SnapshotDescription": "fault probe"})],
@@ -283,6 +268,12 @@ PROBES: dict[str, Probe] = {
     "description-max-off-by-one-low": Probe(create(SnapshotDescription="d" * 255),
                                             error_type_is("ValidationException")),
     "unknown-member-500": Probe(create(Extra="x"), status_is(500)),
+    "incomplete-body-500": Probe(lambda ep, post: [framed_answer(ep, "length-over")],
+                                 lambda a: a[0].startswith(b"HTTP/1.1 500 ")),
+    "http-version-unchecked": Probe(lambda ep, post: [framed_answer(ep, "version-2")],
+                                    lambda a: a[0].startswith(b"HTTP/1.1 200 ")),
+    "expect-continue-500": Probe(lambda ep, post: [framed_answer(ep, "expect-continue")],
+                                 lambda a: a[0].startswith(b"HTTP/1.1 500 ")),
     "astral-connection-drop": Probe(unanswered(create(SnapshotDescription="snapshot \U0001F600")),
                                     lambda a: isinstance(a[0], requests.ConnectionError)),
     # Faults that only break SHOULD rules.

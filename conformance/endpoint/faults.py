@@ -14,7 +14,7 @@ conformant alternatives, is :mod:`conformance.endpoint.variants`.
 A fault that only moves a constraint carries schema edits (:class:`~conformance.endpoint.named.SchemaEdit`);
 every other fault is consulted by name (a :class:`FaultSet`) at the one decision point it
 changes (:mod:`conformance.endpoint.auth`, :mod:`~conformance.endpoint.app`,
-:mod:`~conformance.endpoint.backend`).
+:mod:`~conformance.endpoint.backend`, :mod:`~conformance.endpoint.http` for the framing ones).
 """
 
 from __future__ import annotations
@@ -241,11 +241,14 @@ _ALL: tuple[Fault, ...] = (
           "canonicalises a signed Content-Type as application/x-amz-json-1.1, not as received: a "
           "Content-Type altered after signing (a charset added) goes unseen",
           "authentication.signature"),
-    # -- the canonical headers as received -------------------------------------------------------
-    Fault("host-from-listen-address",
-          "canonicalises host as the address it listens on (127.0.0.1:<port>), not the Host received: "
-          "a request signed for localhost:<port>, or for 127.0.0.1 without the port, is refused",
-          "accept.canonical-headers"),
+    # -- HTTP framing (conformance.endpoint.http) -------------------------------------------------
+    Fault("incomplete-body-500", "a body that ends before its Content-Length or its last chunk, a broken "
+          "chunk, or a Content-Length that is not a byte count, answered 500 InternalFailure",
+          "envelope.http-framing"),
+    Fault("http-version-unchecked", "serves a request line of HTTP/2.0 or HTTP/3.0 as if it said HTTP/1.1",
+          "envelope.http-framing"),
+    Fault("expect-continue-500", "a request carrying Expect: 100-continue answered 500 InternalFailure "
+          "before its body", "accept.expect-continue"),
 )
 
 # Faults that break a SHOULD rule only: the run still passes (exit 0), the rule is a warning.

@@ -30,6 +30,7 @@ from urllib.parse import unquote_to_bytes
 from werkzeug.serving import DechunkedInput, ThreadedWSGIServer, WSGIRequestHandler
 
 from conformance.endpoint.app import CLOSE_KEY, DROP_KEY, JSON_HEADERS, MAX_BODY_BYTES, Application
+from conformance.endpoint.errors import ApiError
 from conformance.endpoint.exchange import Incoming, new_request_id
 from conformance.endpoint.validation import ascii_decimal
 from conformance.endpoint.variants import VariantSet
@@ -102,11 +103,11 @@ class Handler(WSGIRequestHandler):
         if len(words) >= 3:
             version = _http_version(words[-1])
             if version is None:
-                self.send_error(400, f"Bad request version ({words[-1]!r})")
+                self.refuse_framing(400, f"Bad request version ({words[-1]!r})")
                 return False
             self.request_version = words[-1]
-            if version >= (2, 0):
-                self.send_error(505, f"Invalid HTTP version ({words[-1]})")
+            if version >= (2, 0) and not self._fault("http-version-unchecked"):
+                self.refuse_framing(505, f"Invalid HTTP version ({words[-1]})")
                 return False
             self.close_connection = not (version >= (1, 1) and self.protocol_version >= "HTTP/1.1")
         if not 2 <= len(words) <= 3:
@@ -205,7 +206,44 @@ class Handler(WSGIRequestHandler):
         length = ascii_decimal(self.headers.get("Content-Length", ""))
         if length is not None and length > MAX_BODY_BYTES:
             return True   # no "100 Continue": the refusal comes straight away
+        if self._fault("expect-continue-500"):   # before the body: the connection is closed after it
+            self.close_connection = True
+            self._send(*self._failure("Expect: 100-continue is not supported"))
+            return False
+        if self.variants("expect-417"):
+            self.send_error(417, "No 100 Continue here: send the request without Expect")
+            return False
         return super().handle_expect_100()
+
+    def _fault(self, name: str) -> bool:
+        faults = self.server.application.faults
+        return bool(faults) and faults(name)
+
+    def _failure(self, message: str) -> tuple[int, list[tuple[str, str]], bytes]:
+        """A 500 InternalFailure, as the application words its errors."""
+        answer = self.server.application.error_response(ApiError("InternalFailure", message, 500))
+        return answer.status, answer.headers, answer.body
+
+    def refuse_framing(self, code: int, message: str) -> None:
+        """A request whose framing is broken: refused (send_error), or, with the variant
+        "framing-close", the connection closed without an answer."""
+        if self.variants("framing-close"):
+            self.close_connection = True
+        else:
+            self.send_error(code, message)
+
+    def _watch_body(self, environ: dict[str, Any]) -> _WatchedInput | None:
+        """With the fault "incomplete-body-500" or the variant "framing-close": the body's input,
+        watched for a body cut short or broken (None otherwise: the default path is left alone)."""
+        if not (self._fault("incomplete-body-500") or self.variants("framing-close")):
+            return None
+        seen = self.seen_headers
+        chunked = "chunked" in seen.get("transfer-encoding", "").lower()
+        watched = _WatchedInput(environ["wsgi.input"], sized=not chunked)
+        if not chunked and "content-length" in seen and ascii_decimal(seen["content-length"]) is None:
+            watched.broken = True   # not a byte count: no length to read the body by
+        environ["wsgi.input"] = watched
+        return watched
 
     def run_wsgi(self) -> None:
         if self.request_version == "HTTP/0.9":   # "GET /": no headers to carry an answer in
@@ -216,7 +254,18 @@ class Handler(WSGIRequestHandler):
             return
         self.served += 1
         self.environ = environ = self.make_environ()
+        watched = self._watch_body(environ) if self.variants or self.server.application.faults else None
+        if watched is not None and watched.broken and self.variants("framing-close"):
+            self.close_connection = True   # unanswered, as below
+            return
         status, headers, body = self._call_application(environ)
+        if watched is not None and watched.broken:
+            if self.variants("framing-close"):
+                self.close_connection = True
+                return
+            status, headers, body = self._failure("the request body could not be read by its length "
+                                                  "or its chunks")
+            self.close_connection = True
         if environ.get(DROP_KEY):       # a fault: no status line, no headers, the connection closed
             self.close_connection = True
             return
@@ -295,17 +344,19 @@ class Handler(WSGIRequestHandler):
         return str(_date_cache[1])
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """http.server's answer to a request it cannot parse: JSON, 4xx, connection closed."""
-        status = code if 400 <= code < 500 else 400
+        """http.server's answer to a request it cannot parse: JSON, 4xx (505 for a version with the
+        variant "version-505"), connection closed."""
+        status = code if 400 <= code < 500 or (code == 505 and self.variants("version-505")) else 400
         if self.request_version == "HTTP/0.9":
             self.request_version = "HTTP/1.0"   # so that a status line and headers are written
-        body = json.dumps({envelope.ERROR_TYPE_FIELD: "SerializationException",
-                           "message": f"Malformed HTTP request: {message or code}"}).encode()
+        kind, what = ("ExpectationFailed", "") if code == 417 else ("SerializationException",
+                                                                     "Malformed HTTP request: ")
+        body = json.dumps({envelope.ERROR_TYPE_FIELD: kind, "message": f"{what}{message or code}"}).encode()
         self.close_connection = True
         try:
             self.send_response(status)
             for name, value in {**JSON_HEADERS, envelope.REQUEST_ID_HEADER: new_request_id(),
-                                envelope.ERROR_TYPE_HEADER: "SerializationException",
+                                envelope.ERROR_TYPE_HEADER: kind,
                                 "Content-Length": str(len(body)), "Connection": "close"}.items():
                 self.send_header(name, value)
             self.end_headers()
@@ -392,6 +443,27 @@ class Headers:
     def get_all(self, name: str, default: Any = None) -> Any:
         found = [value for key, value in self._fields if key.lower() == name.lower()]
         return found or default
+
+
+class _WatchedInput:
+    """A request body's input that notes whether the body broke off: fewer bytes than a length
+    asked for (``sized``), or a chunked body the de-chunker could not read."""
+
+    def __init__(self, stream: Any, sized: bool) -> None:
+        self.stream, self.sized, self.broken = stream, sized, False
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data: bytes = self.stream.read(size)
+        except (OSError, ValueError):
+            self.broken = True
+            raise
+        if self.sized and size is not None and size >= 0 and len(data) < size:
+            self.broken = True
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        return bytes(self.stream.readline(size))
 
 
 def _without(headers: list[tuple[str, str]], name: str) -> list[tuple[str, str]]:

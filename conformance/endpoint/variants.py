@@ -165,6 +165,16 @@ _VARIANTS: tuple[Variant, ...] = (
     Variant("service-unavailable", "every 25th request answered 503 ServiceUnavailable (a passing "
             "unavailability, whatever the request)", f"{USER_GUIDE} (ServiceUnavailable: 503, 'a "
             "temporary failure of the server'); botocore retries 503", group="busy"),
+    Variant("framing-close", "a request whose framing is broken (a body cut short or badly chunked, a "
+            "Content-Length that is not a byte count, a version not spoken) closed without an answer",
+            "RFC 9112 > 8 (a server MAY send an error before closing on an incomplete request), 6.3 (an "
+            "invalid length is unrecoverable: the server closes the connection); "
+            "docs/protocol.md > The request (a 4xx or a closed connection)"),
+    Variant("version-505", "HTTP/2.0 and later on the request line answered 505 HTTP Version Not Supported",
+            "RFC 9110 > 15.6.6 (505: the major version is not supported); docs/protocol.md > The request"),
+    Variant("expect-417", "a request carrying Expect: 100-continue refused with 417 Expectation Failed "
+            "before its body", "RFC 9110 > 10.1.1, 15.5.18 (417: an expectation not met); "
+            "docs/protocol.md > The request"),
     Variant("keep-alive-race", "the second request on a kept-alive connection is dropped unanswered (the "
             "server's idle timeout expired as it arrived)",
             "RFC 9112 > 9.3.1 and 9.6 (a server may close an idle connection at any time; the client "

@@ -28,6 +28,7 @@ def case_to_spec(case: Case) -> dict[str, Any]:
         "method": case.method, "target": case.target, "content_type": case.content_type,
         "signing": case.signing, "creates": case.creates, "disputed": case.disputed,
         "allowed": [outcome_to_spec(o) for o in case.allowed],
+        **({"framing": case.framing} if case.framing is not None else {}),
     }
 
 
@@ -39,4 +40,5 @@ def case_from_spec(spec: dict[str, Any]) -> Case:
                 method=spec.get("method", "POST"), target=spec.get("target"),
                 content_type=spec.get("content_type"), signing=spec.get("signing", "sigv4"),
                 allowed=tuple(outcome_from_spec(o) for o in spec.get("allowed", ())),
-                disputed=spec.get("disputed"), creates=bool(spec.get("creates")), id=spec.get("id", ""))
+                disputed=spec.get("disputed"), creates=bool(spec.get("creates")), id=spec.get("id", ""),
+                framing=spec.get("framing"))

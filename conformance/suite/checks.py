@@ -26,7 +26,7 @@ from conformance.protocol.envelope import (
     sanitize_error_type,
 )
 from conformance.spec import javaregex, schemas
-from conformance.suite import rulebook
+from conformance.suite import framing, rulebook
 from conformance.suite.model import ANY_TYPE, Case, Exchange, Outcome
 
 # --- facts the checks rely on (with their sources) -------------------------------------
@@ -170,6 +170,22 @@ def _answered(exchange: Exchange, ans: Answer) -> bool:
     return ans.status is not None
 
 
+def _answered_or_unframed(exchange: Exchange, ans: Answer) -> bool:
+    """transport.answered: a framing case left unanswered is its own rule's to judge."""
+    return exchange.case.framing is None or exchange.response is not None
+
+
+def _unanswered_framing(rule_id: str) -> Applies:
+    def applies(exchange: Exchange, ans: Answer) -> bool:
+        return exchange.response is None and exchange.case.framing is not None \
+            and exchange.case.rule_id == rule_id
+    return applies
+
+
+def check_framing_unanswered(exchange: Exchange, ans: Answer) -> str | None:
+    return framing.unanswered(exchange)
+
+
 def _typed_error_expected(exchange: Exchange, ans: Answer) -> bool:
     """An error answer the case does not explicitly allow to be untyped (ANY_TYPE)."""
     if not ans.is_error:
@@ -205,7 +221,8 @@ def check_answered(exchange: Exchange, ans: Answer) -> str | None:
 
 
 def check_no_5xx(exchange: Exchange, ans: Answer) -> str | None:
-    if ans.status is not None and ans.status >= 500:
+    # one the case allows is no deviation (505 for an HTTP version not spoken: RFC 9110 > 15.6.6)
+    if ans.status is not None and ans.status >= 500 and ans.matched < 0:
         return f"HTTP {ans.status} for a client request: {describe_answer(exchange, ans)}"
     return None
 
@@ -316,7 +333,9 @@ def check_request_id(exchange: Exchange, ans: Answer) -> str | None:
 
 
 EXCHANGE_CHECKS: dict[str, tuple[Applies, Check]] = {
-    "transport.answered": (_always, check_answered),
+    "transport.answered": (_answered_or_unframed, check_answered),
+    framing.FRAMING_RULE: (_unanswered_framing(framing.FRAMING_RULE), check_framing_unanswered),
+    framing.EXPECT_RULE: (_unanswered_framing(framing.EXPECT_RULE), check_framing_unanswered),
     "envelope.no-5xx": (_answered, check_no_5xx),
     "response.error-type": (_typed_error_expected, check_error_type),
     "response.error-type-header": (_error_with_type_header, check_error_type_header),

@@ -70,6 +70,7 @@ class Case:
     disputed: str | None = None      # why several answers are acceptable, if they are
     creates: bool = False            # a success would create a (billable) snapshot
     id: str = ""                     # assigned by the engine: "c0001", ...
+    framing: str | None = None       # a row of conformance.suite.framing: sent over a raw socket
 
 
 @dataclass
@@ -89,6 +90,25 @@ class Response:
             return None
 
 
+@dataclass(frozen=True)
+class RawRequest:
+    """A request written byte for byte (a framing case): the request line, every header field in
+    order (a repeated one too) and what followed the header block."""
+
+    line: str                                   # "POST / HTTP/1.1"
+    fields: tuple[tuple[str, str], ...]
+    payload: bytes
+    half_closed: bool = False                   # the client shut its sending side after it
+
+    @property
+    def version(self) -> str:
+        return self.line.rpartition(" ")[2]
+
+    def wire(self) -> bytes:
+        head = "".join(f"{name}: {value}\r\n" for name, value in self.fields)
+        return f"{self.line}\r\n{head}\r\n".encode("latin-1") + self.payload
+
+
 @dataclass
 class SentRequest:
     """A request as it went on the wire, secrets already redacted."""
@@ -97,6 +117,7 @@ class SentRequest:
     url: str
     headers: dict[str, str]
     body: bytes
+    raw: RawRequest | None = None    # the exact bytes, when the case was framed by hand
 
 
 @dataclass

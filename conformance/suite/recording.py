@@ -10,7 +10,9 @@ signing mode and the case spec of :mod:`conformance.suite.case_spec`, which rebu
 exactly, raw bytes included).  ``sgw-conformance compare FILE`` reads it back with :func:`load`.
 
 An exchange that got no answer is recorded with ``response.status`` 0, as browsers record a
-request that failed, and the transport's error in ``response._error``.
+request that failed, and the transport's error in ``response._error``.  A framing case (a request
+written byte for byte: :mod:`conformance.suite.framing`) is recorded with its own ``httpVersion``,
+every header field as written (a repeated Content-Length too) and ``request._halfClosed``.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from conformance.errors import UsageError
 from conformance.suite.case_spec import case_from_spec, case_to_spec
-from conformance.suite.model import Case, Exchange, Response, SentRequest
+from conformance.suite.model import Case, Exchange, RawRequest, Response, SentRequest
 from conformance.suite.results import RunResult
 from conformance.version import __version__
 
@@ -72,11 +75,16 @@ def _text_of(body: bytes) -> tuple[str, str | None]:
 
 def _request(request: SentRequest) -> dict[str, Any]:
     content_type = next((v for k, v in request.headers.items() if k.lower() == "content-type"), "")
+    raw = request.raw
     entry: dict[str, Any] = {
-        "method": request.method, "url": request.url, "httpVersion": REQUEST_HTTP_VERSION,
+        "method": request.method, "url": request.url,
+        "httpVersion": raw.version if raw is not None else REQUEST_HTTP_VERSION,
         "cookies": [], "headers": _headers(request.headers), "queryString": [],
         "headersSize": NOT_MEASURED, "bodySize": len(request.body),
     }
+    if raw is not None:   # a framing case: every field as written (a repeated one too), in order
+        entry["headers"] = [{"name": name, "value": value} for name, value in raw.fields]
+        entry["_halfClosed"] = raw.half_closed
     if request.body:
         # postData has no encoding field: a body that is not UTF-8 is exact in _sgw.case only.
         entry["postData"] = {"mimeType": content_type, "text": request.body.decode("utf-8", "replace")}
@@ -206,6 +214,11 @@ def recorded_of(entry: Any) -> Recorded:
     body = case.raw_body if case.raw_body is not None else str(
         (req.get("postData") or {}).get("text", "")).encode("utf-8")
     sent = SentRequest(str(req["method"]), str(req["url"]), _pairs(req["headers"]), body)
+    if case.framing is not None:
+        fields = tuple((str(h["name"]), str(h["value"])) for h in req["headers"])
+        version = req.get("httpVersion", REQUEST_HTTP_VERSION)
+        line = f"{sent.method} {urlsplit(sent.url).path or '/'} {version}"
+        sent.raw = RawRequest(line, fields, body, bool(req.get("_halfClosed")))
     resp = entry["response"]
     response = None
     if int(resp["status"]) > 0:

@@ -116,6 +116,12 @@ DISPUTES: dict[str, str] = {
                  "member the API does not define): success or a 4xx, never a 5xx",
     "control-characters": "no source says whether a SnapshotDescription (which has no pattern) may hold "
                           "control characters or Unicode noncharacters: success or a 4xx, never a 5xx",
+    "expect-continue": "RFC 9110 lets a server answer a request carrying Expect: 100-continue with 100 "
+                       "Continue and then the answer, with the answer at once, or refuse the expectation "
+                       "(417 Expectation Failed): success or a 4xx, never a 5xx",
+    "framing-open": "RFC 9112 lets a server read a request with both Content-Length and Transfer-Encoding "
+                    "as chunked or refuse it (success or a 4xx), and RFC 9110 gives 505 (HTTP Version Not "
+                    "Supported) for a major version it does not speak, beside a 4xx",
     "target-errors": "AWS's JSON services answer a missing or unknown X-Amz-Target with 400 "
                      "UnknownOperationException; AWS answers a request it cannot route with 404 "
                      "UnknownOperationException, as emulators (floci) do for an unknown target; the Storage "
@@ -191,6 +197,14 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      "A request is authenticated before its body is read: an unsigned request with a broken body gets the "
      "missing-authentication error, not a body error.", f"{NOTES} > Order of checks; {OBSERVED}", "MUST",
      _auth("MissingAuthenticationTokenException", "MissingAuthenticationToken"), "auth-missing"),
+    ("envelope.http-framing",
+     "A request that is not well-formed HTTP/1.1 (a body without a length, a Content-Length too long, too "
+     "short, not a decimal count, negative or given twice, a chunked body with a bad chunk size, without its "
+     "last chunk or with a chunk longer than its size, HTTP/2.0 or HTTP/3.0 on the request line) gets a 4xx "
+     "(or 505 for the version) or a closed connection: never another 5xx, never a success for a body it did "
+     "not get whole, never a wait once the client has closed its side. Both Content-Length and "
+     "Transfer-Encoding: read as chunked, or refused.",
+     f"RFC 9112 > 2.3, 6.1, 6.3, 7.1, 8; RFC 9110 > 15.6.6; {NOTES} > The request", "MUST", ANY_4XX, None),
     ("envelope.no-5xx",
      "No client input, however malformed, gets a 5xx answer.",
      f"{REF} > Errors (every error is HTTP 400); {SMITHY} > client errors are 4xx", "MUST", (), None),
@@ -287,13 +301,6 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
     # -- accept ---------------------------------------------------------------------------------
     ("accept.valid-request", "A valid request naming the known volume succeeds (200, SnapshotId, VolumeARN).",
      f"{REF} > Request Parameters; Response Elements", "MUST", SUCCESS, None),
-    ("accept.canonical-headers",
-     "A correctly signed request is verified over its headers as they arrived, and served: the Host exactly "
-     "as sent (another name or address of a loopback server, with or without the port), header names in any "
-     "case (X-AMZ-DATE, host, CONTENT-TYPE), SignedHeaders in lower case.",
-     f"{SIGV4} > canonical headers (names lower-cased, the Host as received); aws4_testsuite "
-     f"(post-header-key-case); {NOTES} > SigV4; RFC 9110 > 5.1 (field names are case-insensitive)", "MUST",
-     SUCCESS, None),
     ("accept.unicode", "Non-ASCII and astral descriptions and Unicode tag keys and values (letters, spaces, "
      "numbers of any script) are accepted; lengths count characters, not bytes.",
      f"{REF} > Request Parameters > Tags (letters, spaces, numbers in UTF-8); {NOTES} > Constraints",
@@ -310,6 +317,11 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      "code point each, with no Unicode normalisation).",
      f"{_src_param('SnapshotDescription', 'Length Constraints')} (no pattern); {NOTES} > Constraints",
      "MUST", SUCCESS, None),
+    ("accept.expect-continue",
+     "A valid request carrying Expect: 100-continue is served (after an interim 100 Continue or without "
+     "one) or its expectation refused with a 4xx such as 417: never a 5xx, never left unanswered.",
+     f"RFC 9110 > 10.1.1, 15.2.1, 15.5.18; {NOTES} > The request", "MUST", (*SUCCESS, *ANY_4XX),
+     "expect-continue"),
     ("accept.null-optional", "\"Tags\": null is treated as if Tags were absent.",
      f"{SMITHY} > null members; {NOTES} > The request", "MUST", SUCCESS, None),
     ("accept.unknown-member", "A member the API does not define is ignored (or refused, disputed).",
@@ -364,4 +376,5 @@ CASE_DISPUTES: dict[str, tuple[str, ...]] = {
     "foreign-arn": ("state.unknown-volume", "state.valid-arn-forms"),
     "json-open": ("envelope.json-robust",),
     "control-characters": ("accept.plain-values",),
+    "framing-open": ("envelope.http-framing",),
 }

@@ -5,6 +5,9 @@ aws-requests-auth over the exact bytes sent (the JSON is serialised once).  The 
 signing defects are made by :class:`conformance.suite.signing.Signer`, one table row a mode
 (:data:`conformance.suite.signing.MODES`).
 A case with ``raw_body`` sends those bytes as they are, with any method, target or Content-Type.
+A framing case (``Case.framing``: a request whose HTTP framing is broken on purpose, which
+``requests`` cannot send) is written byte for byte over a connection of its own by
+:mod:`conformance.suite.framing`, under the same watchdog, cap, retries and redaction.
 
 The endpoint may be hostile: redirects are not followed, at most ``max_response_bytes`` of a
 body are read, and a watchdog cuts every exchange at ``timeout`` seconds of wall-clock time (a
@@ -50,6 +53,7 @@ from conformance.protocol import envelope
 from conformance.protocol.credentials import Credentials
 from conformance.protocol.envelope import JSON_CONTENT_TYPE, LIST_VOLUMES_TARGET
 from conformance.protocol.redaction import Secrets
+from conformance.suite import framing
 from conformance.suite.model import Case, Exchange, Response, SentRequest
 from conformance.suite.signing import Signer
 from conformance.version import __version__
@@ -192,7 +196,11 @@ def _shutdown(conn: Any) -> None:
 def redacted(secrets: Secrets, case: Case, request: SentRequest, response: Response | None = None,
              error: str | None = None) -> Exchange:
     """The exchange as the suite keeps it: every secret masked (the request body is left as sent)."""
-    sent = SentRequest(request.method, request.url, secrets.headers(request.headers), request.body)
+    raw = request.raw
+    if raw is not None:   # a framing case: every header field as written, masked alike
+        masked = (pair for n, v in raw.fields for pair in secrets.headers({n: v}).items())
+        raw = replace(raw, fields=tuple(masked))
+    sent = SentRequest(request.method, request.url, secrets.headers(request.headers), request.body, raw)
     secrets = secrets.public_in(request.url, request.body)
     if response is not None:
         response = replace(response, headers=secrets.headers(response.headers),
@@ -310,6 +318,8 @@ class Transport:
 
     def _attempt(self, case: Case) -> tuple[Exchange, bool]:
         """One signed send; True when it was dropped unanswered on a reused connection."""
+        if case.framing is not None:
+            return self._framed(case), False
         try:
             body = case.raw_body if case.raw_body is not None else envelope.serialise(case.params)
             headers = self._headers(case, body)
@@ -326,6 +336,41 @@ class Transport:
         budget = self.timeout if remaining is None else min(self.timeout, remaining)
         response, error, dropped = self._exchange(case.method, headers, body, budget)
         return redacted(secrets, case, request, response, error), dropped
+
+    def _framed(self, case: Case) -> Exchange:
+        """A framing case (:mod:`conformance.suite.framing`): written over a socket of its own,
+        signed over the body a correct server reads."""
+        try:
+            defect = framing.BY_NAME[case.framing or ""]
+            body = case.raw_body if case.raw_body is not None else envelope.serialise(case.params)
+            headers = self._headers(case, framing.signed_body(defect, body))
+        except (KeyError, TypeError, ValueError) as exc:
+            request = SentRequest(case.method, self.url, {}, b"")
+            return redacted(self._secrets, case, request, error=f"request not built: {exc!r}")
+        raw = framing.build(defect, case.method, self.path, tuple(headers.items()), body,
+                            self.url.startswith("https:"))
+        shown: dict[str, str] = {}
+        for name, value in raw.fields:
+            shown[name] = f"{shown[name]}, {value}" if name in shown else value
+        secrets = self._secrets.with_sent(headers)
+        request = SentRequest(case.method, self.url, shown, raw.payload, raw)
+        remaining = self._remaining()
+        if (remaining is not None and remaining <= 0) or self._aborted.is_set():
+            why = "interrupted" if self._aborted.is_set() else "run time budget spent"
+            return redacted(secrets, case, request, error=f"{why}: request not sent")
+        budget = self.timeout if remaining is None else min(self.timeout, remaining)
+        self._watchdog.arm(time.monotonic() + budget)
+        try:
+            response, error = framing.send(self.url, raw, defect, budget, self.max_response_bytes,
+                                           self._watchdog.attach, self._watchdog.fired)
+        finally:
+            self._watchdog.disarm()
+        if response is not None and not response.truncated and response.body:
+            data, truncated, decode_error = self._decoded(response.headers.get("content-encoding", ""),
+                                                          response.body)
+            response = replace(response, body=data, truncated=truncated)
+            error = error or decode_error
+        return redacted(secrets, case, request, response, error)
 
     def _may_resend(self, case: Case) -> bool:
         """A case that could create a snapshot is sent again only within the caller's budget."""

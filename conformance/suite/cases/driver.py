@@ -23,6 +23,7 @@ from conformance.suite.cases.backend import backend_settings
 from conformance.suite.cases.boundary import boundary_cases
 from conformance.suite.cases.context import make_context
 from conformance.suite.cases.generated import generated_kinds
+from conformance.suite.cases.http_framing import framing_cases
 from conformance.suite.cases.profiles import PROFILES
 from conformance.suite.model import Case
 
@@ -78,7 +79,7 @@ def collect(strategy: st.SearchStrategy[Case | None], n: int, seed: str | None, 
 
 def _key(case: Case) -> Key:
     body = case.raw_body if case.raw_body is not None else serialise(case.params)
-    return (case.rule_id, case.signing, case.method, case.target, case.content_type, body)
+    return (case.rule_id, case.signing, case.method, case.target, case.content_type, body, case.framing)
 
 
 def _unseen(cases: Iterable[Case], seen: set[Key], limit: int | None = None) -> list[Case]:
@@ -96,7 +97,8 @@ def _unseen(cases: Iterable[Case], seen: set[Key], limit: int | None = None) -> 
 
 def generate_cases(volume_arn: str, region: str, profile: str = "ci", seed: int | None = 0,
                    missing_volume_arn: str | None = None) -> list[Case]:
-    """Boundary cases followed by generated ones; the same seed and profile give the same list.
+    """Boundary cases, generated ones, then the HTTP framing cases; the same seed and profile give
+    the same list.
 
     ``seed=None`` draws fresh random cases.  ``missing_volume_arn`` is a well-formed ARN of a
     volume known not to exist (default: :func:`conformance.suite.cases.arns.missing_volume_arn`).
@@ -110,4 +112,4 @@ def generate_cases(volume_arn: str, region: str, profile: str = "ci", seed: int 
     for kind, (weight, strategy) in generated_kinds(ctx).items():
         kind_seed = None if seed is None else f"{seed}/{kind}"
         cases += collect(strategy, max(1, round(weight * factor)), kind_seed, seen)
-    return cases
+    return cases + _unseen(framing_cases(ctx, profile), seen)   # last: the other cases' ids stay

@@ -1,0 +1,55 @@
+"""Test helper: a framing defect of conformance.suite.framing written by hand over a socket.
+
+The probes of the reference endpoint's framing faults and variants send with this, not with the
+suite's own raw sender, so that a probe does not lean on the code it is there to check.
+"""
+
+from __future__ import annotations
+
+import json
+import select
+import socket
+
+from conformance.endpoint import ReferenceEndpoint
+from conformance.suite.framing import BY_NAME
+
+EXPECT_WAIT_S = 2.0
+
+
+def _to_end(sock: socket.socket) -> bytes:
+    chunks: list[bytes] = []
+    try:
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    except ConnectionResetError:
+        pass
+    return b"".join(chunks)
+
+
+def framed_answer(ep: ReferenceEndpoint, name: str) -> bytes:
+    """Every byte ``ep`` sent back to the defect ``name`` (b'' when it closed without answering).
+
+    The request is a valid CreateSnapshot, signed over the body the defect says a correct server
+    reads; the client's side is shut after it (after the body, for Expect: 100-continue, which
+    is sent once a 100 came or after a wait)."""
+    defect = BY_NAME[name]
+    body = json.dumps({"VolumeARN": ep.volume_arn, "SnapshotDescription": "framing probe"}).encode()
+    framed = defect.frame(body)
+    signed = ep.signed_headers(framed.signed)
+    fields = [("Host", f"127.0.0.1:{ep.port}"), *((k, v) for k, v in signed.items()
+                                                   if k.lower() != "content-length"),
+              *framed.fields, ("Connection", "close")]
+    head = f"POST / {framed.version}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields) + "\r\n"
+    with socket.create_connection(("127.0.0.1", ep.port), timeout=10) as sock:
+        sock.sendall(head.encode("latin-1"))
+        first = b""
+        if defect.expect and select.select([sock], [], [], EXPECT_WAIT_S)[0]:
+            first = sock.recv(65536)
+            if not first.startswith(b"HTTP/1.1 100 "):
+                return first + _to_end(sock)   # a final answer instead: the body is not sent
+        try:
+            sock.sendall(framed.payload)
+            sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        return first + _to_end(sock)
