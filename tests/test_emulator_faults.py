@@ -130,6 +130,20 @@ def with_malformed_authorization(ep: ReferenceEndpoint, post: Post) -> Answers:
     return [requests.post(ep.url, data=body, headers=headers, timeout=10)]
 
 
+def with_host(host_of: Callable[[str], str]) -> Send:
+    """A correct request whose Host is ``host_of(the endpoint's host:port)``, signed as sent (the
+    connection still goes to the endpoint's address)."""
+    def send(ep: ReferenceEndpoint, post: Post) -> Answers:
+        host = host_of(ep.url.split("://", 1)[1].rstrip("/"))
+        body = valid_body(ep)
+        headers = {"Host": host, "Content-Type": envelope.JSON_CONTENT_TYPE,
+                   "X-Amz-Target": envelope.CREATE_SNAPSHOT_TARGET,
+                   **sigv4.sign("POST", "/", host, body, access_key=ep.credentials.access_key,
+                                secret=ep.credentials.secret_key, region=ep.region, service=envelope.SERVICE)}
+        return [requests.post(ep.url, data=body, headers=headers, timeout=10)]
+    return send
+
+
 def unanswered(send: Send) -> Send:
     """``send``, with a connection closed before any answer recorded as its exception."""
     def guarded(ep: ReferenceEndpoint, post: Post) -> Answers:
@@ -247,6 +261,8 @@ PROBES: dict[str, Probe] = {
         "POST", valid_body(ep), when=datetime.now(UTC) - timedelta(minutes=4))(ep, post),
         error_type_is("InvalidSignatureException")),
     "auth-syntax-500": Probe(with_malformed_authorization, status_is(500)),
+    "host-from-listen-address": Probe(with_host(lambda own: own.replace("127.0.0.1", "localhost")),
+                                      error_type_is("InvalidSignatureException")),
     "target-prefix-routing": Probe(create_with(target=envelope.CREATE_SNAPSHOT_TARGET + "s"), succeeded),
     "partition-list-fixed": Probe(lambda ep, post: [post(ep, {"VolumeARN": ep.volume_arn.replace(
         "arn:aws:", "arn:aws-iso-f:"), "SnapshotDescription": "fault probe"})],

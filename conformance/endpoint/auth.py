@@ -5,8 +5,9 @@ the signed ``host``, the access key (and session token), the credential scope, t
 window and the payload hash, then the signature itself, and raises
 :class:`~conformance.endpoint.errors.ApiError` with AWS's error type.  The canonical request
 and the signature are :mod:`conformance.protocol.sigv4`'s, the same code the suite signs with.
-The faults it consults let a check go (``signature-unchecked``, ``scope-unchecked``, ...); the
-variants change the answer's names and status (``auth-403``, ``request-expired``).
+The faults it consults let a check go (``signature-unchecked``, ``scope-unchecked``, ...) or
+canonicalise a header other than as received (``host-from-listen-address``); the variants change
+the answer's names and status (``auth-403``, ``request-expired``).
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class SigV4Verifier:
         self.service, self.window, self.clock = service, window, clock
         self.window = next((w for name, w in FAULT_WINDOWS.items() if faults(name)), window)
         self.variants = variants or VariantSet()
+        # host:port the server listens on (set by whoever binds it); only the fault
+        # host-from-listen-address reads it: a correct verifier takes the Host as received.
+        self.listen_address: str | None = None
 
     def verify(self, request: Incoming, body: bytes) -> None:
         try:
@@ -179,12 +183,22 @@ class SigV4Verifier:
                         request: Incoming) -> tuple[dict[str, str], tuple[str, ...]]:
         """The signed headers' values as received, and the names to canonicalise."""
         headers = {name: request.headers.get(name, "") for name in auth.signed_headers}
+        if "host" in headers and self.faults("host-from-listen-address"):
+            headers["host"] = self._own_host(request) or headers["host"]
         if self.faults("signed-headers-unread"):   # a signed Content-Type taken as expected, not read
             headers.update({k: v for k, v in _ASSUMED_SIGNED_VALUES.items() if k in headers})
         names = auth.signed_headers
         if self.faults("signed-headers-fixed"):    # the client's SignedHeaders list not followed
             names = tuple(n for n in _FIXED_SIGNED_HEADERS if n in names or n != "x-amz-security-token")
         return headers, names
+
+    def _own_host(self, request: Incoming) -> str | None:
+        """The fault host-from-listen-address: the server's own address as host:port (the address
+        it was bound to, else the WSGI environ's SERVER_NAME and SERVER_PORT), not the Host sent."""
+        if self.listen_address:
+            return self.listen_address
+        name, port = request.environ.get("SERVER_NAME"), request.environ.get("SERVER_PORT")
+        return f"{name}:{port}" if name and port else None
 
 
 def _request_target(request: Incoming) -> tuple[str, str]:

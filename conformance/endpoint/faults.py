@@ -241,6 +241,11 @@ _ALL: tuple[Fault, ...] = (
           "canonicalises a signed Content-Type as application/x-amz-json-1.1, not as received: a "
           "Content-Type altered after signing (a charset added) goes unseen",
           "authentication.signature"),
+    # -- the canonical headers as received -------------------------------------------------------
+    Fault("host-from-listen-address",
+          "canonicalises host as the address it listens on (127.0.0.1:<port>), not the Host received: "
+          "a request signed for localhost:<port>, or for 127.0.0.1 without the port, is refused",
+          "accept.canonical-headers"),
     # -- HTTP framing (conformance.endpoint.http) -------------------------------------------------
     Fault("incomplete-body-500", "a body that ends before its Content-Length or its last chunk, a broken "
           "chunk, or a Content-Length that is not a byte count, answered 500 InternalFailure",

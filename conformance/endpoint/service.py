@@ -67,6 +67,7 @@ class ReferenceEndpoint:
         self.store, self.port = store, self._server.port
         shown = f"[{self.host}]" if ":" in self.host else self.host
         self.url = f"http://{shown}:{self.port}/"
+        app.verifier.listen_address = f"{shown}:{self.port}"   # what the fault host-from-listen-address signs
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name=f"sgw-reference-{self.port}", daemon=True)
         self._thread.start()

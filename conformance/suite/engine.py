@@ -41,6 +41,7 @@ from conformance.suite.model import Case, Exchange
 from conformance.suite.pool import TransportPool
 from conformance.suite.results import RunResult
 from conformance.suite.scoreboard import Scoreboard
+from conformance.suite.signing import modes_for
 from conformance.suite.target import Target, TargetOpener
 
 OnExchange = Callable[[Exchange], None]
@@ -162,6 +163,8 @@ class Session:
         """(every generated case, the cases to send)."""
         cases = generate(volume_arn, self.target.region, self.config.profile, self.config.seed,
                          missing_volume_arn(volume_arn, self.known_volumes))
+        sendable = modes_for(self.target.url)     # no Host bent for a target off loopback
+        cases = [c for c in cases if c.signing in sendable]
         if self.config.include or self.config.exclude:     # --include / --exclude rule globs
             cases = [c for c in cases if self.config.selects(c.rule_id)]
         return cases, plan(cases, self.budget.cap, self.board)

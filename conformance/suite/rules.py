@@ -301,6 +301,13 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
     # -- accept ---------------------------------------------------------------------------------
     ("accept.valid-request", "A valid request naming the known volume succeeds (200, SnapshotId, VolumeARN).",
      f"{REF} > Request Parameters; Response Elements", "MUST", SUCCESS, None),
+    ("accept.canonical-headers",
+     "A correctly signed request is verified over its headers as they arrived, and served: the Host exactly "
+     "as sent (another name or address of a loopback server, with or without the port), header names in any "
+     "case (X-AMZ-DATE, host, CONTENT-TYPE), SignedHeaders in lower case.",
+     f"{SIGV4} > canonical headers (names lower-cased, the Host as received); aws4_testsuite "
+     f"(post-header-key-case); {NOTES} > SigV4; RFC 9110 > 5.1 (field names are case-insensitive)", "MUST",
+     SUCCESS, None),
     ("accept.unicode", "Non-ASCII and astral descriptions and Unicode tag keys and values (letters, spaces, "
      "numbers of any script) are accepted; lengths count characters, not bytes.",
      f"{REF} > Request Parameters > Tags (letters, spaces, numbers in UTF-8); {NOTES} > Constraints",

@@ -5,15 +5,21 @@ X-Amz-Target signed as well, as botocore signs) are correct; every other mode is
 defect the endpoint must refuse (docs/protocol.md > SigV4), made by bending one argument of a
 correct signer: a wrong secret, an unknown key, another region or service in the scope, a date
 out of the window, a header dropped from SignedHeaders, a body or Content-Type other than the
-signed one.  The cases read the rule of each mode from :data:`MODES`; the transport signs with
-:class:`Signer`.
+signed one.  Other modes are correct signatures a verifier must accept over the headers as they
+arrive (docs/protocol.md > SigV4: the Host as received, header names in any case): the Host sent
+as another name or address of a loopback server, or without its port, and header names in upper
+or lower case.  The Host is bent only for a target that is ``localhost`` or a loopback address
+(:func:`modes_for` leaves those modes out for any other; :class:`Signer` never bends another).
+The cases read the rule of each mode from :data:`MODES`; the transport signs with :class:`Signer`.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from aws_requests_auth.aws_auth import AWSRequestsAuth
 
@@ -42,6 +48,34 @@ class SigningMode:
     rule: str | None       # the rule a defect breaks; None for a correct signature
     bend: str              # how the signer is bent
     sign: Sign
+    valid_rule: str = "accept.valid-request"   # a correct signature: the rule its case is labelled with
+    loopback_only: bool = False                 # bends the Host: sent to a loopback target only
+
+
+CANONICAL_HEADERS_RULE = "accept.canonical-headers"
+
+
+def split_host(netloc: str) -> tuple[str, str]:
+    """A Host value's host and its ``:port`` part (``""`` without one): ``[::1]:80`` is ``[::1]``, ``:80``."""
+    if netloc.startswith("["):
+        end = netloc.find("]") + 1
+        return (netloc[:end], netloc[end:]) if end else (netloc, "")
+    host, colon, port = netloc.partition(":")
+    return host, colon + port
+
+
+def loopback_alias(netloc: str) -> str | None:
+    """The other name of a loopback host (``localhost`` for a loopback address, ``127.0.0.1`` for
+    ``localhost``), or None for any other host: only a server on loopback is surely the same server
+    under both (a name such as ``sgw.localhost`` may be routed by a proxy on its Host, and so may a
+    live endpoint's)."""
+    host = split_host(netloc)[0].strip("[]").lower()
+    if host == "localhost":
+        return "127.0.0.1"
+    try:
+        return "localhost" if ipaddress.ip_address(host).is_loopback else None
+    except ValueError:
+        return None
 
 
 def _other_region(region: str) -> str:
@@ -104,11 +138,12 @@ class Signer:
                                             secret or self.creds.secret_key, self.creds.session_token)
 
     def own(self, method: str, body: bytes, when: datetime | None, signed: list[str],
-            extra: Headers | None = None, scope_date: str | None = None) -> Headers:
-        """The project's own SigV4 (conformance.protocol.sigv4), for what the library cannot bend."""
+            extra: Headers | None = None, scope_date: str | None = None, host: str | None = None) -> Headers:
+        """The project's own SigV4 (conformance.protocol.sigv4), for what the library cannot bend;
+        ``host`` is the Host signed (and then sent), the endpoint's by default."""
         if self.creds.session_token:
             signed = [*signed, "x-amz-security-token"]
-        return sigv4.sign(method, self.path, self.host, body, access_key=self.creds.access_key,
+        return sigv4.sign(method, self.path, host or self.host, body, access_key=self.creds.access_key,
                           secret=self.creds.secret_key, region=self.region, service=SERVICE, when=when,
                           token=self.creds.session_token, extra_headers=extra, signed=signed,
                           scope_date=scope_date)
@@ -156,6 +191,33 @@ def _spaced_header(s: Signer, method: str, body: bytes, _t: str | None) -> Heade
     headers = s.own(method, body, None, ["host", "user-agent", "x-amz-date"],
                     {"user-agent": SPACED_USER_AGENT})
     return {**headers, "User-Agent": SPACED_USER_AGENT}
+
+
+def _host_sent(form: Callable[[str, str, str], str]) -> Sign:
+    """A correct signature over a Host of ``form(alias, host, port)``, sent as signed; the endpoint's
+    own Host unless it is on loopback (nothing else is bent: see :func:`loopback_alias`)."""
+    def sign(s: Signer, method: str, body: bytes, _t: str | None) -> Headers:
+        alias = loopback_alias(s.host)
+        host = s.host if alias is None else form(alias, *split_host(s.host))
+        return {"Host": host, **s.own(method, body, None, ["host", "x-amz-date"], host=host)}
+    return sign
+
+
+def _names_cased(case: Callable[[str], str], authorization: str = "Authorization") -> Sign:
+    """Host, X-Amz-Date, Content-Type and X-Amz-Target signed (SignedHeaders lower-case, as SigV4
+    asks) and sent under the names ``case`` gives them; the Authorization header as ``authorization``."""
+    def sign(s: Signer, method: str, body: bytes, target: str | None) -> Headers:
+        extra = {"content-type": JSON_CONTENT_TYPE, **({"x-amz-target": target} if target else {})}
+        signed = s.own(method, body, None, ["host", "x-amz-date", *extra], extra)
+        sent = {"host": s.host, **extra, **{k.lower(): v for k, v in signed.items()}}
+        return {authorization if name == "authorization" else case(name): value
+                for name, value in sent.items()}
+    return sign
+
+
+def _mixed_case(name: str) -> str:
+    """X-AMZ-DATE, HOST and CONTENT-TYPE upper-case, x-amz-target lower, the token X-AMZ-SECURITY-TOKEN."""
+    return name if name == "x-amz-target" else name.upper()
 
 
 def _library(which: str) -> Sign:
@@ -214,8 +276,33 @@ MODES: tuple[SigningMode, ...] = (
                 _spaced_header),
     SigningMode("no-content-sha256", None, "none: no x-amz-content-sha256 header (as botocore signs)",
                 lambda s, m, b, t: s.own(m, b, None, ["host", "x-amz-date"])),
+    # the canonical headers as received: the Host as sent, names in any case (docs/protocol.md > SigV4)
+    SigningMode("host-alias", None, "none: Host the loopback target's other name (localhost:<port> for "
+                "127.0.0.1:<port> and back), signed as sent",
+                _host_sent(lambda alias, _h, port: alias + port), CANONICAL_HEADERS_RULE, loopback_only=True),
+    SigningMode("host-without-port", None, "none: Host the loopback target without its port (127.0.0.1), "
+                "signed as sent", _host_sent(lambda _a, host, _p: host), CANONICAL_HEADERS_RULE,
+                loopback_only=True),
+    SigningMode("host-alias-without-port", None, "none: Host the loopback target's other name without the "
+                "port (localhost for 127.0.0.1:<port>), signed as sent",
+                _host_sent(lambda alias, _h, _p: alias), CANONICAL_HEADERS_RULE, loopback_only=True),
+    SigningMode("header-names-mixed", None, "none: HOST, X-AMZ-DATE, CONTENT-TYPE and x-amz-target sent in "
+                "that case, all four signed (SignedHeaders lower-case)", _names_cased(_mixed_case),
+                CANONICAL_HEADERS_RULE),
+    SigningMode("header-names-lower", None, "none: every signing header's name lower-case (host, x-amz-date, "
+                "content-type, x-amz-target, authorization), as an HTTP/2 hop sends them",
+                _names_cased(str.lower, "authorization"), CANONICAL_HEADERS_RULE),
 )
 BY_NAME: dict[str, SigningMode] = {mode.name: mode for mode in MODES}
 SIGNING_MODES: tuple[str, ...] = tuple(BY_NAME)
 # The defects and the rule each one breaks (the cases send one of each).
 SIGNING_RULES: dict[str, str] = {mode.name: mode.rule for mode in MODES if mode.rule is not None}
+_LOOPBACK_ONLY = frozenset(mode.name for mode in MODES if mode.loopback_only)
+
+
+def modes_for(url: str) -> frozenset[str]:
+    """The signing modes a run against ``url`` sends: all of them for ``localhost`` or a loopback
+    address; for any other host, none that bends the Host (a live endpoint may route on it)."""
+    if loopback_alias(urlsplit(url).netloc.rpartition("@")[2]) is not None:
+        return frozenset(SIGNING_MODES)
+    return frozenset(SIGNING_MODES) - _LOOPBACK_ONLY

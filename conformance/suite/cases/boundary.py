@@ -357,8 +357,9 @@ def _order_cases(ctx: Context) -> list[Case]:
 def _signing_cases(ctx: Context) -> list[Case]:
     cases = [make_case(ctx, rule_id, f"signing/{mode}", signing=mode)
              for mode, rule_id in SIGNING_RULES.items()]
-    # the other correct signatures (clock within the window, spaced header, no x-amz-content-sha256)
-    return cases + [make_case(ctx, "accept.valid-request", f"valid/signing:{m.name}", signing=m.name)
+    # the other correct signatures (clock within the window, spaced header, no x-amz-content-sha256,
+    # the Host and header names as sent), each labelled with the rule its refusal breaks
+    return cases + [make_case(ctx, m.valid_rule, f"valid/signing:{m.name}", signing=m.name)
                     for m in MODES if m.rule is None and m.name not in ("sigv4", "sigv4-envelope")]
 
 
