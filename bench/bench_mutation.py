@@ -9,14 +9,19 @@ package with that one module changed; it is served and judged in its own process
 ``sgw-conformance run`` (the suite's modules are byte-for-byte the original: the suite never
 imports the endpoint), with the run's exchanges recorded (``--record``).
 
-A mutant is *killed* when the run exits 1 (or 2: the endpoint became unusable); every other
-one is a *survivor*.  A survivor whose answers (status and error type, in request order) all
-equal the original endpoint's on the same run is *silent*: no request of the suite tells it
-apart, which is where the suite is blind, not a proof that it cannot be told apart.  Every
-survivor is reviewed and labelled in ``bench/mutation_labels.json`` ({mutant id: {"label":
-"equivalent" | "undocumented", "reason": ...}}): *equivalent* when no request can tell it from
-the original (the reason says why), *undocumented* when the sources do not fix the behaviour
-it changes.  A survivor without a label counts against both scores.  Printed::
+The code that answers ListVolumes (:data:`OUT_OF_SCOPE`) is not mutated: it is served only for
+discovery, and no source the rules cite fixes its answers.
+
+An *answer* is what a client acts on: the status, the error type and the errorCode (a message
+is prose for people: no source fixes its wording and no rule reads it).  A mutant is *killed*
+when the run exits 1 (or 2: the endpoint became unusable); every other one is a *survivor*.  A
+survivor whose answers, in request order, all equal the original endpoint's on the same run is
+*silent*: no request of the suite tells it apart, which is where the suite is blind, not a
+proof that it cannot be told apart.  Every survivor is reviewed and labelled in
+``bench/mutation_labels.json`` ({mutant id: {"label": "equivalent" | "undocumented", "reason":
+...}}): *equivalent* when no request can make it answer otherwise (the reason says why),
+*undocumented* when some request can but the sources do not fix the behaviour it changes.  A
+survivor without a label counts against both scores.  Printed::
 
     overall      killed / (killed + survivors not labelled equivalent)
     fixed points killed / (killed + survivors labelled neither equivalent nor undocumented)
@@ -43,6 +48,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "conformance"
 LABELS = Path(__file__).with_name("mutation_labels.json")
 MODULES = ("endpoint/auth.py", "endpoint/validation.py", "endpoint/backend.py", "endpoint/app.py")
+# Outside the API under test: ListVolumes is served only so that the suite (and clients) can
+# discover a volume; no source cited by the rules fixes its answers (module -> top-level names).
+OUT_OF_SCOPE = {"endpoint/backend.py": ("list_volumes", "_marker_offset", "DEFAULT_LIST_LIMIT"),
+                "endpoint/validation.py": ("LIST_VOLUMES_SCHEMA",)}
 # Lines that consult a fault or a variant (or skip them all when none is on) are not default paths.
 SKIP_MARKERS = ("faults(", "variants(", "self.faults or self.variants", "self.variants and", "logger.",
                 "raise AssertionError")
@@ -122,11 +131,9 @@ def switched_nodes(tree: ast.Module) -> set[int]:
             if isinstance(stmt, ast.If) and _runs_only_when_switched(stmt.test):
                 for inner in stmt.body:
                     mark(inner)
-                if isinstance(stmt.test, ast.BoolOp):   # what the switch guards in the test itself
-                    first = next(i for i, v in enumerate(stmt.test.values)
-                                 if _is_switch_call(v) or _is_any_switch(v))
-                    for later in stmt.test.values[first + 1:]:
-                        mark(later)
+                if isinstance(stmt.test, ast.BoolOp):   # the test's other terms matter only with it
+                    for term in stmt.test.values:
+                        mark(term)
             for field in ("body", "orelse", "finalbody", "handlers"):
                 inner_block = getattr(stmt, field, None)
                 if isinstance(inner_block, list) and inner_block and isinstance(inner_block[0], ast.AST):
@@ -141,17 +148,36 @@ def switched_nodes(tree: ast.Module) -> set[int]:
                 _runs_only_when_switched(cond) for gen in node.generators for cond in gen.ifs):
             mark(node)                          # empty unless a switch is on
     definitions = {name: stmt for stmt in tree.body for name in _defined_names(stmt)}
+    methods = {f"self.{stmt.name}": stmt for cls in tree.body if isinstance(cls, ast.ClassDef)
+               for stmt in cls.body if isinstance(stmt, ast.FunctionDef) and not stmt.name.startswith("__")}
+    definitions.update(methods)
     while True:
         uses: dict[str, list[ast.AST]] = {}
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in definitions:
                 uses.setdefault(node.id, []).append(node)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and f"{node.value.id}.{node.attr}" in definitions:
+                uses.setdefault(f"{node.value.id}.{node.attr}", []).append(node)
         newly = [name for name, stmt in definitions.items() if id(stmt) not in switched and uses.get(name)
                  and all(id(u) in switched for u in uses[name])]
         if not newly:
             return switched
         for name in newly:
             mark(definitions[name])
+
+
+def _out_of_scope(tree: ast.Module, names: tuple[str, ...]) -> set[int]:
+    """ids of the nodes of the named functions, methods and constants (anywhere in the module)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        named = getattr(node, "name", None) if isinstance(node, ast.FunctionDef | ast.ClassDef) else None
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            named = next((t.id for t in targets if isinstance(t, ast.Name)), None)
+        if named in names:
+            found.update(id(n) for n in ast.walk(node))
+    return found
 
 
 def _marked(line: str) -> bool:
@@ -246,7 +272,8 @@ def mutants() -> list[Mutant]:
     for module in MODULES:
         text = (PACKAGE / module).read_text("utf-8")
         tree = ast.parse(text)
-        finder = _Finder(module, text.splitlines(), switched_nodes(tree))
+        skipped = switched_nodes(tree) | _out_of_scope(tree, OUT_OF_SCOPE.get(module, ()))
+        finder = _Finder(module, text.splitlines(), skipped)
         finder.visit(tree)
         found.extend(finder.found)
     return found
@@ -257,8 +284,8 @@ def mutated_source(mutant: Mutant) -> str:
     return ast.unparse(ast.fix_missing_locations(_Mutator(mutant).visit(tree)))
 
 
-def _answers(har: Path) -> list[tuple[int, str]]:
-    """(status, error type) of every recorded answer, in order."""
+def _answers(har: Path) -> list[tuple[int, str, str]]:
+    """(status, error type, errorCode) of every recorded answer, in order."""
     if not har.exists():
         return []
     entries = json.loads(har.read_text("utf-8")).get("log", {}).get("entries", [])
@@ -271,7 +298,9 @@ def _answers(har: Path) -> list[tuple[int, str]]:
         except ValueError:
             body = {}
         kind = body.get("__type", "") if isinstance(body, dict) else ""
-        out.append((int(response.get("status", 0)), str(kind).rsplit("#", 1)[-1]))
+        error = body.get("error") if isinstance(body, dict) else None
+        code = error.get("errorCode", "") if isinstance(error, dict) else ""
+        out.append((int(response.get("status", 0)), str(kind).rsplit("#", 1)[-1], str(code)))
     return out
 
 
@@ -284,7 +313,7 @@ def snapshot(into: Path, revision: str) -> Path:
     return into / "conformance"
 
 
-def judge(mutant: Mutant | None, profile: str) -> tuple[int, list[tuple[int, str]]]:
+def judge(mutant: Mutant | None, profile: str) -> tuple[int, list[tuple[int, str, str]]]:
     """Run the suite against the (mutated) endpoint in a fresh process: exit code and answers."""
     with tempfile.TemporaryDirectory(prefix="sgw-mutant-") as tmp:
         copy = Path(tmp) / "conformance"
