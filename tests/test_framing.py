@@ -25,6 +25,7 @@ from conformance.endpoint import ReferenceEndpoint
 from conformance.protocol.credentials import Credentials
 from conformance.protocol.redaction import MARKER
 from conformance.reports import report_json
+from conformance.reports.layout import curl_command
 from conformance.suite import framing
 from conformance.suite.budget import OVER_CAP
 from conformance.suite.case_spec import case_from_spec, case_to_spec
@@ -211,6 +212,13 @@ def test_an_answer_beyond_the_read_cap_is_cut_and_marked_truncated() -> None:
         exchange = send(url, "no-length", timeout=3, max_response_bytes=1000)
     assert exchange.response is not None and exchange.response.truncated
     assert len(exchange.response.body) == 1000 and "longer than 1000 bytes" in (exchange.error or "")
+
+
+def test_no_curl_line_is_offered_for_a_framing_case_since_curl_cannot_break_the_framing() -> None:
+    with serving(answer_at_eof()) as (url, _):
+        exchange = send(url, "length-over", timeout=3)
+    assert curl_command(exchange, REGION) is None
+    assert curl_command(replace(exchange, case=replace(exchange.case, framing=None)), REGION)
 
 
 def test_an_aborted_transport_sends_no_framing_case() -> None:

@@ -109,9 +109,10 @@ CURL_HEADERS = ("content-type", "x-amz-target")     # what curl does not set its
 def curl_command(exchange: Exchange, region: str) -> str | None:
     """A curl line that sends a recorded, correctly signed request again: curl signs it with
     ``--aws-sigv4`` and takes the credentials from the environment (no secret is written here).
-    None for a deliberately mis-signed case (curl cannot bend a signature; use replay)."""
+    None for a deliberately mis-signed case or a framing case (curl can neither bend a signature
+    nor break HTTP's framing; use replay)."""
     from conformance.protocol.envelope import SERVICE
-    if exchange.case.signing != "sigv4":
+    if exchange.case.signing != "sigv4" or exchange.case.framing is not None:
         return None
     req = exchange.request
     headers = {k.lower(): v for k, v in req.headers.items()}
