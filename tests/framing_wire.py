@@ -39,7 +39,8 @@ def framed_answer(ep: ReferenceEndpoint, name: str) -> bytes:
     fields = [("Host", f"127.0.0.1:{ep.port}"), *((k, v) for k, v in signed.items()
                                                    if k.lower() != "content-length"),
               *framed.fields, ("Connection", "close")]
-    head = f"POST / {framed.version}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields) + "\r\n"
+    target = f"http://127.0.0.1:{ep.port}/" if defect.absolute else "/"
+    head = f"POST {target} {framed.version}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields) + "\r\n"
     with socket.create_connection(("127.0.0.1", ep.port), timeout=10) as sock:
         sock.sendall(head.encode("latin-1"))
         first = b""

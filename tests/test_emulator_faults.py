@@ -290,6 +290,8 @@ PROBES: dict[str, Probe] = {
                                     lambda a: a[0].startswith(b"HTTP/1.1 200 ")),
     "expect-continue-500": Probe(lambda ep, post: [framed_answer(ep, "expect-continue")],
                                  lambda a: a[0].startswith(b"HTTP/1.1 500 ")),
+    "absolute-target-500": Probe(lambda ep, post: [framed_answer(ep, "absolute-target")],
+                                 lambda a: a[0].startswith(b"HTTP/1.1 500 ")),
     "astral-connection-drop": Probe(unanswered(create(SnapshotDescription="snapshot \U0001F600")),
                                     lambda a: isinstance(a[0], requests.ConnectionError)),
     # Faults that only break SHOULD rules.

@@ -254,6 +254,8 @@ _ALL: tuple[Fault, ...] = (
           "envelope.http-framing"),
     Fault("expect-continue-500", "a request carrying Expect: 100-continue answered 500 InternalFailure "
           "before its body", "accept.expect-continue"),
+    Fault("absolute-target-500", "a request target in absolute form (http://host/) answered 500 "
+          "InternalFailure: the target is taken for a path", "accept.http-forms"),
 )
 
 # Faults that break a SHOULD rule only: the run still passes (exit 0), the rule is a warning.

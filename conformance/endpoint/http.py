@@ -253,6 +253,10 @@ class Handler(WSGIRequestHandler):
             self.close_connection = True   # the idle timeout won the race: closed, unread, unanswered
             return
         self.served += 1
+        if "://" in self.path and self._fault("absolute-target-500"):
+            self.close_connection = True
+            self._send(*self._failure("the request target is not a path"))
+            return
         self.environ = environ = self.make_environ()
         watched = self._watch_body(environ) if self.variants or self.server.application.faults else None
         if watched is not None and watched.broken and self.variants("framing-close"):

@@ -5,8 +5,8 @@ through it.  Each :class:`Defect` is one way of breaking the framing of an other
 correctly signed CreateSnapshot request: a body without Content-Length or Transfer-Encoding, a
 Content-Length longer, shorter, not a number, negative or given twice, a chunked body with a bad
 chunk size, without its last chunk or with a chunk longer than declared, both Content-Length and
-Transfer-Encoding, a version HTTP/1.1 servers do not speak; and one correct request with
-``Expect: 100-continue``.  The signature covers the bytes a correct server reads as the body
+Transfer-Encoding, a version HTTP/1.1 servers do not speak; and correct requests in forms every
+HTTP/1.1 server must read: with ``Expect: 100-continue``, a chunked body, an absolute-form target.  The signature covers the bytes a correct server reads as the body
 (RFC 9112 > 6.3: none without a length, the declared length when it is shorter; the body meant
 when the message is broken), so that the framing is the only defect.
 
@@ -38,6 +38,7 @@ from conformance.suite.rules import ANY_4XX, SUCCESS
 
 FRAMING_RULE = "envelope.http-framing"
 EXPECT_RULE = "accept.expect-continue"
+FORMS_RULE = "accept.http-forms"
 CLOSED = "connection closed without an answer"
 NO_ANSWER = "no answer within"
 EXPECT_WAIT_S = 1.0     # how long the client waits for "100 Continue" before sending the body anyway
@@ -72,6 +73,7 @@ class Defect:
     thorough_only: bool = False  # sent by the thorough profile only
     in_quick: bool = False       # sent by the quick profile too
     point: str | None = None     # a case-level disputed point (conformance.suite.rules.DISPUTES)
+    absolute: bool = False       # the request target in absolute form (scheme://host/path)
 
 
 def _chunked(body: bytes, last: bool = True) -> bytes:
@@ -121,6 +123,13 @@ DEFECTS: tuple[Defect, ...] = (
            f"100 (or after {EXPECT_WAIT_S:g} s)", EXPECT_RULE, SUCCESS_OR_4XX,
            lambda b: Framed(V11, (*_length(len(b)), ("Expect", "100-continue")), b, b),
            expect=True, half_close=False, may_close=False, in_quick=True),
+    # -- well formed, in forms every HTTP/1.1 server must read (RFC 9112 > 3.2.2, 7.1) ----------
+    Defect("chunked", "a valid request whose body is sent in one chunk (Transfer-Encoding: chunked)",
+           FORMS_RULE, SUCCESS_OR_4XX, lambda b: Framed(V11, _CHUNKED, _chunked(b), b),
+           may_close=False, in_quick=True),
+    Defect("absolute-target", "a valid request whose target is in absolute form "
+           "(POST http://<host>/ HTTP/1.1)", FORMS_RULE, SUCCESS_OR_4XX,
+           lambda b: Framed(V11, _length(len(b)), b, b), may_close=False, in_quick=True, absolute=True),
     # -- thorough ---------------------------------------------------------------------------
     Defect("version-lower-case", "the version written http/1.1 (the name HTTP is case-sensitive)",
            FRAMING_RULE, ANY_4XX, lambda b: Framed("http/1.1", _length(len(b)), b, b), thorough_only=True),
@@ -150,6 +159,9 @@ def build(defect: Defect, method: str, path: str, fields: FIELDS, body: bytes, t
     by the caller), the framing fields, ``Connection: close``, and the payload."""
     framed = defect.frame(body)
     kept = tuple((n, v) for n, v in fields if n.lower() not in ("content-length", "transfer-encoding"))
+    if defect.absolute:   # the authority is the Host the request is signed for
+        host = next((v for n, v in fields if n.lower() == "host"), "")
+        path = f"{'https' if tls else 'http'}://{host}{path}"
     return RawRequest(f"{method} {path} {framed.version}", (*kept, *framed.fields, ("Connection", "close")),
                       framed.payload, half_closed=defect.half_close and not tls)
 
