@@ -290,6 +290,9 @@ PROBES: dict[str, Probe] = {
                                     lambda a: a[0].startswith(b"HTTP/1.1 200 ")),
     "expect-continue-500": Probe(lambda ep, post: [framed_answer(ep, "expect-continue")],
                                  lambda a: a[0].startswith(b"HTTP/1.1 500 ")),
+    "content-type-parameters-refused": Probe(
+        create_with(headers={"Content-Type": "application/x-amz-json-1.1; charset=utf-8"}),
+        error_type_is("SerializationException")),
     "absolute-target-500": Probe(lambda ep, post: [framed_answer(ep, "absolute-target")],
                                  lambda a: a[0].startswith(b"HTTP/1.1 500 ")),
     "astral-connection-drop": Probe(unanswered(create(SnapshotDescription="snapshot \U0001F600")),

@@ -181,6 +181,9 @@ class Application:
         if (media_type != envelope.JSON_CONTENT_TYPE
                 and self.faults("foreign-content-type-serialization-error")):
             raise serialization_error(f"Cannot read a body of type {media_type or '(none)'}")
+        if self.faults("content-type-parameters-refused") and media_type == envelope.JSON_CONTENT_TYPE \
+                and request.headers.get("Content-Type") != envelope.JSON_CONTENT_TYPE:
+            raise serialization_error(f"Cannot read a body of type {request.headers.get('Content-Type')}")
 
     def throttle(self) -> None:
         """Variants "throttling", ...: every THROTTLE_EVERY-th authenticated request is refused."""

@@ -254,6 +254,9 @@ _ALL: tuple[Fault, ...] = (
           "envelope.http-framing"),
     Fault("expect-continue-500", "a request carrying Expect: 100-continue answered 500 InternalFailure "
           "before its body", "accept.expect-continue"),
+    Fault("content-type-parameters-refused", "compares the whole Content-Type with application/x-amz-json-1.1: "
+          "one with a parameter (; charset=utf-8) is refused with SerializationException",
+          "accept.content-type-parameters"),
     Fault("absolute-target-500", "a request target in absolute form (http://host/) answered 500 "
           "InternalFailure: the target is taken for a path", "accept.http-forms"),
 )

@@ -304,6 +304,10 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
     # -- accept ---------------------------------------------------------------------------------
     ("accept.valid-request", "A valid request naming the known volume succeeds (200, SnapshotId, VolumeARN).",
      f"{REF} > Request Parameters; Response Elements", "MUST", SUCCESS, None),
+    ("accept.content-type-parameters",
+     "A request whose Content-Type is application/x-amz-json-1.1 with parameters (; charset=utf-8, "
+     ";charset=UTF-8) is served as it would be without them.",
+     f"{NOTES} > The request; RFC 9110 > 8.3", "MUST", SUCCESS, None),
     ("accept.canonical-headers",
      "A correctly signed request is verified over its headers as they arrived, and served: the Host exactly "
      "as sent (another name or address of a loopback server, with or without the port), header names in any "

@@ -308,9 +308,11 @@ def _envelope_cases(ctx: Context) -> list[Case]:
         make_case(ctx, ct, "Content-Type/application-json", content_type="application/json"),
         make_case(ctx, ct, "Content-Type/text-plain", content_type="text/plain"),
         make_case(ctx, ct, "Content-Type/missing", content_type=None),
-        replace(make_case(ctx, ct, "Content-Type/charset-parameter",   # tolerated (docs/protocol.md)
-                          content_type=f"{JSON_CONTENT_TYPE}; charset=utf-8", allowed=SUCCESS),
-                disputed=None),
+        # parameters change nothing (docs/protocol.md > The request): served, a MUST
+        make_case(ctx, "accept.content-type-parameters", "Content-Type/charset-parameter",
+                  content_type=f"{JSON_CONTENT_TYPE}; charset=utf-8"),
+        make_case(ctx, "accept.content-type-parameters", "Content-Type/charset-parameter-unspaced",
+                  content_type=f"{JSON_CONTENT_TYPE};charset=UTF-8"),
         make_case(ctx, "envelope.body-empty", "body/empty", raw_body=b""),
         make_case(ctx, "envelope.body-empty", "body/null", raw_body=b"null"),
     ]
