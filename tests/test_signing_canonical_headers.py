@@ -3,20 +3,24 @@
 The signing modes of :mod:`conformance.suite.signing` that bend the Host (another loopback name,
 no port) and the names' case, seen on the wire by a plain socket server that keeps the header
 block byte for byte; each signature verified over what arrived.  The Host is bent only for a
-loopback target: for any other the modes sign the endpoint's own Host, and a run's plan leaves
-their cases out.
+loopback target: for any other the modes sign the endpoint's own Host, and a run's plan (and a
+compare's sending) leaves their cases out.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conformance.cli import compare as compare_cli
+from conformance.cli import main as cli
 from conformance.protocol import envelope, sigv4
 from conformance.protocol.credentials import Credentials
 from conformance.suite.config import RunConfig
@@ -211,3 +215,17 @@ def test_the_reference_endpoint_serves_every_canonical_headers_case(reference_en
         with Transport(ep.url, ep.region, ep.credentials) as t:
             exchange = t.send(case)
         assert exchange.response is not None and exchange.response.status == 200, (mode, exchange.response)
+
+
+def test_compare_sends_no_recorded_case_that_bends_the_host_to_an_endpoint_off_loopback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    har = tmp_path / "run.har"
+    assert cli.main(["run", "--profile", "quick", "--record", str(har),
+                     "--report-dir", str(tmp_path / "r")]) == 0
+    monkeypatch.setattr(compare_cli, "modes_for", lambda _url: modes_for("https://storagegateway.example/"))
+    code = cli.main(["compare", str(har), "--report-dir", str(tmp_path / "c")])
+    capsys.readouterr()
+    report = json.loads((tmp_path / "c" / "compare.json").read_text("utf-8"))
+    assert code == 0 and report["parity"]["overall"]["not_sent"] == len(HOST_MODES)
+    not_sent = {c["case"]["signing"]: c["reason"] for c in report["cases"] if c["class"] == "not sent"}
+    assert not_sent == dict.fromkeys(HOST_MODES, compare_cli.HOST_BENT)
