@@ -144,6 +144,19 @@ def with_host(host_of: Callable[[str], str]) -> Send:
     return send
 
 
+def with_header_names(rename: Callable[[str], str]) -> Send:
+    """A correct request signing Host, X-Amz-Date, Content-Type and X-Amz-Target, each sent under the
+    name ``rename`` gives it (SignedHeaders lower case, as SigV4 asks)."""
+    def send(ep: ReferenceEndpoint, post: Post) -> Answers:
+        body = valid_body(ep)
+        signed = {"Content-Type": envelope.JSON_CONTENT_TYPE, "X-Amz-Target": envelope.CREATE_SNAPSHOT_TARGET}
+        host = ep.url.split("://", 1)[1].rstrip("/")
+        headers = {"Host": host, **ep.signed_headers(body, extra_headers=signed)}
+        sent = {name if name == "Authorization" else rename(name): value for name, value in headers.items()}
+        return [requests.post(ep.url, data=body, headers=sent, timeout=10)]
+    return send
+
+
 def unanswered(send: Send) -> Send:
     """``send``, with a connection closed before any answer recorded as its exception."""
     def guarded(ep: ReferenceEndpoint, post: Post) -> Answers:
@@ -263,6 +276,8 @@ PROBES: dict[str, Probe] = {
     "auth-syntax-500": Probe(with_malformed_authorization, status_is(500)),
     "host-from-listen-address": Probe(with_host(lambda own: own.replace("127.0.0.1", "localhost")),
                                       error_type_is("InvalidSignatureException")),
+    "header-names-case-sensitive": Probe(with_header_names(str.upper),
+                                         error_type_is("InvalidSignatureException")),
     "target-prefix-routing": Probe(create_with(target=envelope.CREATE_SNAPSHOT_TARGET + "s"), succeeded),
     "partition-list-fixed": Probe(lambda ep, post: [post(ep, {"VolumeARN": ep.volume_arn.replace(
         "arn:aws:", "arn:aws-iso-f:"), "SnapshotDescription": "fault probe"})],

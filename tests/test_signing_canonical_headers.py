@@ -229,3 +229,11 @@ def test_compare_sends_no_recorded_case_that_bends_the_host_to_an_endpoint_off_l
     assert code == 0 and report["parity"]["overall"]["not_sent"] == len(HOST_MODES)
     not_sent = {c["case"]["signing"]: c["reason"] for c in report["cases"] if c["class"] == "not sent"}
     assert not_sent == dict.fromkeys(HOST_MODES, compare_cli.HOST_BENT)
+
+
+def test_the_recorded_request_names_each_header_once_as_it_was_sent():
+    with wire() as (url, seen):
+        recorded, _ = send(url, "header-names-mixed")
+    fields, _ = seen[-1]
+    assert [name for name in recorded if name.lower() != "authorization"] == \
+        [name for name, _ in fields if name.lower() != "authorization"]

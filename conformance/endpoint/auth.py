@@ -6,7 +6,8 @@ window and the payload hash, then the signature itself, and raises
 :class:`~conformance.endpoint.errors.ApiError` with AWS's error type.  The canonical request
 and the signature are :mod:`conformance.protocol.sigv4`'s, the same code the suite signs with.
 The faults it consults let a check go (``signature-unchecked``, ``scope-unchecked``, ...) or
-canonicalise a header other than as received (``host-from-listen-address``); the variants change
+canonicalise a header other than as received (``host-from-listen-address``,
+``header-names-case-sensitive``); the variants change
 the answer's names and status (``auth-403``, ``request-expired``).
 """
 
@@ -37,6 +38,9 @@ LIVE_CLOCK_WINDOW = timedelta(minutes=5)   # variant "five-minute-clock-window"
 _AMZ_DATE = re.compile(r"^[0-9]{8}T[0-9]{6}Z$")
 # Faults that move the clock window (docs/protocol.md > SigV4: refuse beyond 15 min, accept within 5).
 FAULT_WINDOWS = {"clock-window-padded": timedelta(minutes=18), "clock-window-narrow": timedelta(minutes=3)}
+# environ key: the request's header fields as received, (name, value) in order, names in the case sent
+# (the HTTP server leaves them there; only the fault header-names-case-sensitive reads them).
+HEADER_FIELDS_KEY = "sgw.header-fields"
 
 
 def clock_window(variants: VariantSet) -> timedelta:
@@ -185,6 +189,8 @@ class SigV4Verifier:
         headers = {name: request.headers.get(name, "") for name in auth.signed_headers}
         if "host" in headers and self.faults("host-from-listen-address"):
             headers["host"] = self._own_host(request) or headers["host"]
+        if self.faults("header-names-case-sensitive"):
+            headers = _by_exact_name(request, auth.signed_headers)
         if self.faults("signed-headers-unread"):   # a signed Content-Type taken as expected, not read
             headers.update({k: v for k, v in _ASSUMED_SIGNED_VALUES.items() if k in headers})
         names = auth.signed_headers
@@ -199,6 +205,16 @@ class SigV4Verifier:
             return self.listen_address
         name, port = request.environ.get("SERVER_NAME"), request.environ.get("SERVER_PORT")
         return f"{name}:{port}" if name and port else None
+
+
+def _by_exact_name(request: Incoming, names: Sequence[str]) -> dict[str, str]:
+    """The fault header-names-case-sensitive: each signed header looked up in the fields as received
+    by exact name, as SignedHeaders spells it (x-amz-date) or in title case (X-Amz-Date), the two
+    spellings clients send: one sent as X-AMZ-DATE or HOST is not found (canonicalised empty)."""
+    fields: dict[str, str] = {}
+    for name, value in request.environ.get(HEADER_FIELDS_KEY) or ():
+        fields.setdefault(name, value)
+    return {name: fields.get(name, fields.get(name.title(), "")) for name in names}
 
 
 def _request_target(request: Incoming) -> tuple[str, str]:

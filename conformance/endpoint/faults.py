@@ -246,6 +246,10 @@ _ALL: tuple[Fault, ...] = (
           "canonicalises host as the address it listens on (127.0.0.1:<port>), not the Host received: "
           "a request signed for localhost:<port>, or for 127.0.0.1 without the port, is refused",
           "accept.canonical-headers"),
+    Fault("header-names-case-sensitive",
+          "looks each signed header up by exact name, as SignedHeaders spells it (x-amz-date) or in title "
+          "case (X-Amz-Date): a request sending X-AMZ-DATE, HOST or CONTENT-TYPE is refused",
+          "accept.canonical-headers"),
     # -- HTTP framing (conformance.endpoint.http) -------------------------------------------------
     Fault("incomplete-body-500", "a body that ends before its Content-Length or its last chunk, a broken "
           "chunk, or a Content-Length that is not a byte count, answered 500 InternalFailure",
@@ -254,8 +258,9 @@ _ALL: tuple[Fault, ...] = (
           "envelope.http-framing"),
     Fault("expect-continue-500", "a request carrying Expect: 100-continue answered 500 InternalFailure "
           "before its body", "accept.expect-continue"),
-    Fault("content-type-parameters-refused", "compares the whole Content-Type with application/x-amz-json-1.1: "
-          "one with a parameter (; charset=utf-8) is refused with SerializationException",
+    Fault("content-type-parameters-refused", "compares the whole Content-Type with "
+          "application/x-amz-json-1.1: one with a parameter (; charset=utf-8) is refused with "
+          "SerializationException",
           "accept.content-type-parameters"),
     Fault("absolute-target-500", "a request target in absolute form (http://host/) answered 500 "
           "InternalFailure: the target is taken for a path", "accept.http-forms"),

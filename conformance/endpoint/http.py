@@ -30,6 +30,7 @@ from urllib.parse import unquote_to_bytes
 from werkzeug.serving import DechunkedInput, ThreadedWSGIServer, WSGIRequestHandler
 
 from conformance.endpoint.app import CLOSE_KEY, DROP_KEY, JSON_HEADERS, MAX_BODY_BYTES, Application
+from conformance.endpoint.auth import HEADER_FIELDS_KEY
 from conformance.endpoint.errors import ApiError
 from conformance.endpoint.exchange import Incoming, new_request_id
 from conformance.endpoint.validation import ascii_decimal
@@ -301,6 +302,7 @@ class Handler(WSGIRequestHandler):
         stream = environ["wsgi.input"]
         if "wsgi.input_terminated" not in environ and "CONTENT_LENGTH" not in environ:
             stream = io.BytesIO()   # no length and no chunks: no body
+        environ[HEADER_FIELDS_KEY] = self.headers.fields   # type: ignore[attr-defined]   # as received
         return Incoming(self.command, environ["PATH_INFO"], self.seen_headers, stream, environ)
 
     def _call_wsgi(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -443,6 +445,11 @@ class Headers:
 
     def items(self) -> list[tuple[str, str]]:
         return list(self._fields)
+
+    @property
+    def fields(self) -> list[tuple[str, str]]:
+        """The fields in order, names in the case sent (the list itself: not to be changed)."""
+        return self._fields
 
     def get_all(self, name: str, default: Any = None) -> Any:
         found = [value for key, value in self._fields if key.lower() == name.lower()]

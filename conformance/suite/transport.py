@@ -279,7 +279,12 @@ class Transport:
             headers["Content-Type"] = case.content_type
         if case.target is not None:
             headers["X-Amz-Target"] = case.target
-        headers.update(self._signer.headers(case.signing, case.method, body, case.target))
+        named = {name.lower(): name for name in headers}
+        for name, value in self._signer.headers(case.signing, case.method, body, case.target).items():
+            same = named.get(name.lower())
+            if same is not None and same != name:
+                del headers[same]    # a signing mode sending this header under another case of its name
+            headers[name] = value
         if body or case.method not in ("GET", "HEAD"):
             headers["Content-Length"] = str(len(body))
         return headers
