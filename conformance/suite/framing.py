@@ -7,7 +7,7 @@ Content-Length longer, shorter, not a number, negative or given twice, a chunked
 chunk size, without its last chunk or with a chunk longer than declared, both Content-Length and
 Transfer-Encoding, a version HTTP/1.1 servers do not speak; and correct requests in forms every
 HTTP/1.1 server must read: with ``Expect: 100-continue``, a chunked body, an absolute-form
-target.  The signature covers the bytes a correct server reads as the body (RFC 9112 > 6.3:
+target, written in several parts.  The signature covers the bytes a correct server reads as the body (RFC 9112 > 6.3:
 none without a length, the declared length when it is shorter; the body meant when the message
 is broken), so that the framing is the only defect.
 
@@ -47,6 +47,9 @@ _READ_CHUNK = 64 * 1024
 # RFC 9110 > 15.6.6: 505 is the status for a major version the server does not support.
 VERSION_REFUSED = (*ANY_4XX, Outcome(frozenset({505}), ANY_TYPE))
 SUCCESS_OR_4XX = (*SUCCESS, *ANY_4XX)
+# RFC 9110 > 15.5.12: a server that needs a length refuses a chunked body with 411 (Length Required).
+SUCCESS_OR_411 = (*SUCCESS, Outcome(frozenset({411}), ANY_TYPE))
+PIECE_PAUSE_S = 0.02    # between the parts of a request written in pieces
 FIELDS = tuple[tuple[str, str], ...]
 
 
@@ -75,6 +78,7 @@ class Defect:
     in_quick: bool = False       # sent by the quick profile too
     point: str | None = None     # a case-level disputed point (conformance.suite.rules.DISPUTES)
     absolute: bool = False       # the request target in absolute form (scheme://host/path)
+    pieces: int = 0              # written in this many parts, PIECE_PAUSE_S apart (0: at once)
 
 
 def _chunked(body: bytes, last: bool = True) -> bytes:
@@ -115,6 +119,9 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("chunked-and-length", "Transfer-Encoding: chunked and a Content-Length (of the unchunked "
            "body): read as chunked, or refused", FRAMING_RULE, SUCCESS_OR_4XX,
            lambda b: Framed(V11, (*_CHUNKED, *_length(len(b))), _chunked(b), b), point="framing-open"),
+    Defect("request-line-extra-word", "a request line of four words (POST / extra HTTP/1.1): "
+           "method, target and version are the only three", FRAMING_RULE, ANY_4XX,
+           lambda b: Framed("extra HTTP/1.1", _length(len(b)), b, b)),
     Defect("version-2", "HTTP/2.0 on the request line of an HTTP/1.1 message", FRAMING_RULE,
            VERSION_REFUSED, lambda b: Framed("HTTP/2.0", _length(len(b)), b, b), in_quick=True,
            point="framing-open"),
@@ -125,9 +132,12 @@ DEFECTS: tuple[Defect, ...] = (
            lambda b: Framed(V11, (*_length(len(b)), ("Expect", "100-continue")), b, b),
            expect=True, half_close=False, may_close=False, in_quick=True),
     # -- well formed, in forms every HTTP/1.1 server must read (RFC 9112 > 3.2.2, 7.1) ----------
-    Defect("chunked", "a valid request whose body is sent in one chunk (Transfer-Encoding: chunked)",
-           FORMS_RULE, SUCCESS_OR_4XX, lambda b: Framed(V11, _CHUNKED, _chunked(b), b),
-           may_close=False, in_quick=True),
+    Defect("chunked", "a valid request whose body is sent in one chunk (Transfer-Encoding: chunked): "
+           "served, or refused with 411 by a server that needs a length", FORMS_RULE, SUCCESS_OR_411,
+           lambda b: Framed(V11, _CHUNKED, _chunked(b), b), may_close=False, in_quick=True),
+    Defect("split-writes", "a valid request written in four parts 20 ms apart, the head cut inside a "
+           "line (TCP carries a stream: the parts are one message)", FORMS_RULE, SUCCESS,
+           lambda b: Framed(V11, _length(len(b)), b, b), may_close=False, pieces=4),
     Defect("absolute-target", "a valid request whose target is in absolute form "
            "(POST http://<host>/ HTTP/1.1)", FORMS_RULE, SUCCESS_OR_4XX,
            lambda b: Framed(V11, _length(len(b)), b, b), may_close=False, in_quick=True, absolute=True),
@@ -172,6 +182,16 @@ def signed_body(defect: Defect, body: bytes) -> bytes:
 
 
 # --- sending --------------------------------------------------------------------------------
+
+def _send_in_pieces(sock: socket.socket, wire: bytes, pieces: int) -> None:
+    """``wire`` in ``pieces`` writes of about equal size, each its own segment, PIECE_PAUSE_S apart."""
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    size = -(-len(wire) // pieces)
+    for i in range(0, len(wire), size):
+        if i:
+            time.sleep(PIECE_PAUSE_S)
+        sock.sendall(wire[i:i + size])
+
 
 class _Conn:
     """What the transport's watchdog cuts: an object with the exchange's socket as ``sock``."""
@@ -259,6 +279,8 @@ def send(url: str, raw: RawRequest, defect: Defect, budget: float, max_bytes: in
             first = _interim(reader, sock, min(EXPECT_WAIT_S, budget))
             if first is None:
                 sock.sendall(raw.payload)
+        elif defect.pieces:
+            _send_in_pieces(sock, wire, defect.pieces)
         else:
             sock.sendall(wire)
         if raw.half_closed:

@@ -120,8 +120,9 @@ DISPUTES: dict[str, str] = {
                        "Continue and then the answer, with the answer at once, or refuse the expectation "
                        "(417 Expectation Failed): success or a 4xx, never a 5xx",
     "http-forms": "RFC 9112 requires an HTTP/1.1 server to read a chunked body and a request target in "
-                  "absolute form, and RFC 9110 lets one that needs a length refuse with 411; whether AWS's "
-                  "front end serves them is not documented: success or a 4xx, never a 5xx",
+                  "absolute form, and RFC 9110 lets one that needs a length refuse a chunked body with "
+                  "411; whether AWS's front end serves an absolute-form target is not documented: success "
+                  "or a 4xx there, never a 5xx",
     "framing-open": "RFC 9112 lets a server read a request with both Content-Length and Transfer-Encoding "
                     "as chunked or refuse it (success or a 4xx), and RFC 9110 gives 505 (HTTP Version Not "
                     "Supported) for a major version it does not speak, beside a 4xx",
@@ -337,9 +338,9 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      f"RFC 9110 > 10.1.1, 15.2.1, 15.5.18; {NOTES} > The request", "MUST", (*SUCCESS, *ANY_4XX),
      "expect-continue"),
     ("accept.http-forms",
-     "A valid request in a form every HTTP/1.1 server must read, its body chunked or its target in "
-     "absolute form (http://host/), is served or refused with a 4xx (411 Length Required for a server that "
-     "needs a length): never a 5xx, never left unanswered.",
+     "A valid request in a form every HTTP/1.1 server must read is served: its body chunked (or refused "
+     "with 411 Length Required by a server that needs a length), written in several parts, or its target "
+     "in absolute form (http://host/: or refused with a 4xx); never a 5xx, never left unanswered.",
      f"RFC 9112 > 3.2.2, 7.1; RFC 9110 > 15.5.12; {NOTES} > The request", "MUST", (*SUCCESS, *ANY_4XX),
      "http-forms"),
     ("accept.null-optional", "\"Tags\": null is treated as if Tags were absent.",
