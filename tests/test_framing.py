@@ -124,6 +124,11 @@ def test_a_framing_case_survives_the_case_spec_and_the_report_schema_lists_every
     assert enum == [d.name for d in framing.DEFECTS]
 
 
+def test_every_framing_rule_judges_an_exchange_left_unanswered() -> None:
+    from conformance.suite.checks import EXCHANGE_CHECKS
+    assert {d.rule for d in framing.DEFECTS} <= set(EXCHANGE_CHECKS)
+
+
 def test_every_defect_changes_the_framing_only_and_is_signed_over_what_a_correct_server_reads() -> None:
     body = json.dumps(CTX.body()).encode()
     assert framing.signed_body(framing.BY_NAME["no-length"], body) == b""          # no length: no body

@@ -7,9 +7,9 @@ Content-Length longer, shorter, not a number, negative or given twice, a chunked
 chunk size, without its last chunk or with a chunk longer than declared, both Content-Length and
 Transfer-Encoding, a version HTTP/1.1 servers do not speak; and correct requests in forms every
 HTTP/1.1 server must read: with ``Expect: 100-continue``, a chunked body, an absolute-form
-target, written in several parts.  The signature covers the bytes a correct server reads as the body (RFC 9112 > 6.3:
-none without a length, the declared length when it is shorter; the body meant when the message
-is broken), so that the framing is the only defect.
+target, or written in several parts.  The signature covers the bytes a correct server reads as
+the body (RFC 9112 > 6.3: none without a length, the declared length when it is shorter; the
+body meant when the message is broken), so that the framing is the only defect.
 
 :func:`send` writes the request with :meth:`RawRequest.wire` over a new connection (TLS for
 https), then shuts its sending side (a correct server has then seen all it will get: a hang
