@@ -1,8 +1,8 @@
 """Mutation bench: how many small defects of the reference endpoint the unmodified suite kills.
 
-A small AST mutator of our own walks the endpoint's default code paths (``auth``, ``validation``,
-``backend``, ``app``; lines that consult a fault or a variant are not default paths and are
-skipped) and makes one mutant per point: a comparison flipped (``<`` and ``<=``, ``==`` and
+A small AST mutator of our own walks the endpoint's default code paths (every module of
+``conformance/endpoint`` that answers a request: :data:`MODULES`; the code that runs only with a
+fault or a variant on is not a default path and is skipped, found from the code's structure) and makes one mutant per point: a comparison flipped (``<`` and ``<=``, ``==`` and
 ``!=``, ``in`` and ``not in``, ``is`` and ``is not``), ``and`` and ``or`` swapped, a ``not``
 dropped from a condition, an integer constant moved by one.  Each mutant is a copy of the
 package with that one module changed; it is served and judged in its own process by
@@ -47,7 +47,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "conformance"
 LABELS = Path(__file__).with_name("mutation_labels.json")
-MODULES = ("endpoint/auth.py", "endpoint/validation.py", "endpoint/backend.py", "endpoint/app.py")
+MODULES = ("endpoint/auth.py", "endpoint/validation.py", "endpoint/backend.py", "endpoint/app.py",
+           "endpoint/exchange.py", "endpoint/store.py", "endpoint/http.py", "endpoint/fastcheck.py",
+           "endpoint/errors.py")
 # Outside the API under test: ListVolumes is served only so that the suite (and clients) can
 # discover a volume; no source cited by the rules fixes its answers (module -> top-level names).
 OUT_OF_SCOPE = {"endpoint/backend.py": ("list_volumes", "_marker_offset", "DEFAULT_LIST_LIMIT"),
