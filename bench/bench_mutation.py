@@ -2,9 +2,10 @@
 
 A small AST mutator of our own walks the endpoint's default code paths (every module of
 ``conformance/endpoint`` that answers a request: :data:`MODULES`; the code that runs only with a
-fault or a variant on is not a default path and is skipped, found from the code's structure) and makes one mutant per point: a comparison flipped (``<`` and ``<=``, ``==`` and
-``!=``, ``in`` and ``not in``, ``is`` and ``is not``), ``and`` and ``or`` swapped, a ``not``
-dropped from a condition, an integer constant moved by one.  Each mutant is a copy of the
+fault or a variant on is not a default path and is skipped, found from the code's structure)
+and makes one mutant per point: a comparison flipped (``<`` and ``<=``, ``==`` and ``!=``,
+``in`` and ``not in``, ``is`` and ``is not``), ``and`` and ``or`` swapped, a ``not`` dropped
+from a condition, an integer constant moved by one.  Each mutant is a copy of the
 package with that one module changed; it is served and judged in its own process by
 ``sgw-conformance run`` (the suite's modules are byte-for-byte the original: the suite never
 imports the endpoint), with the run's exchanges recorded (``--record``).
