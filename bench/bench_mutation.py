@@ -79,7 +79,7 @@ class Mutant:
         return f"{self.module}:{self.where}:{self.kind}"
 
 
-_SWITCHES = ("faults", "variants")
+_SWITCHES = ("faults", "variants", "_fault")   # self._fault("x"): the HTTP server's way of asking
 
 
 def _is_switch_call(node: ast.AST) -> bool:
