@@ -176,7 +176,7 @@ class Handler(WSGIRequestHandler):
             "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": False,
             "wsgi.run_once": False, "werkzeug.socket": self.connection,
             "SERVER_SOFTWARE": self.server_version, "REQUEST_METHOD": self.command, "SCRIPT_NAME": "",
-            "PATH_INFO": unquote_to_bytes(path).decode("latin-1"), "QUERY_STRING": query,
+            "PATH_INFO": _path_info(path), "QUERY_STRING": query,
             "REQUEST_URI": target, "RAW_URI": target, "REMOTE_ADDR": self.client_address[0],
             "REMOTE_PORT": self.client_address[1], "SERVER_NAME": self.server.server_address[0],
             "SERVER_PORT": str(self.server.server_address[1]), "SERVER_PROTOCOL": self.request_version,
@@ -191,7 +191,7 @@ class Handler(WSGIRequestHandler):
 
     def _lean_environ(self, target: str, path: str, seen: SeenHeaders) -> dict[str, Any]:
         environ: dict[str, Any] = {"wsgi.input": self.rfile, "REQUEST_METHOD": self.command,
-                                   "PATH_INFO": unquote_to_bytes(path).decode("latin-1"), "RAW_URI": target}
+                                   "PATH_INFO": _path_info(path), "RAW_URI": target}
         if "content-length" in seen:
             environ["CONTENT_LENGTH"] = seen["content-length"]
         self._delimit(environ, seen)
@@ -245,6 +245,21 @@ class Handler(WSGIRequestHandler):
             watched.broken = True   # not a byte count: no length to read the body by
         environ["wsgi.input"] = watched
         return watched
+
+    def handle_one_request(self) -> None:
+        """http.server's loop step, without its method lookup (werkzeug answers every method with
+        run_wsgi) and its flush (every answer is written whole)."""
+        try:
+            self.raw_requestline = self.rfile.readline(MAX_LINE + 1)
+            if len(self.raw_requestline) > MAX_LINE:
+                self.requestline, self.request_version, self.command = "", "", ""
+                self.send_error(414, "Request line too long")
+            elif not self.raw_requestline:
+                self.close_connection = True
+            elif self.parse_request():
+                self.run_wsgi()
+        except TimeoutError:   # a read or a write timed out: the connection is dropped
+            self.close_connection = True
 
     def run_wsgi(self) -> None:
         if self.request_version == "HTTP/0.9":   # "GET /": no headers to carry an answer in
@@ -323,7 +338,7 @@ class Handler(WSGIRequestHandler):
         try:
             if self.variants("interim-100-continue") and self.request_version == "HTTP/1.1":
                 self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-            self.wfile.write(self._head(status, headers) + (b"" if self.command == "HEAD" else body))
+            self.connection.sendall(self._head(status, headers) + (b"" if self.command == "HEAD" else body))
         except OSError:
             self.close_connection = True
 
@@ -382,6 +397,11 @@ MAX_LINE, MAX_HEADERS = 65536, 100      # http.client's limits
 _date_cache: list[Any] = [None, ""]     # the second and its Date value (one list: swapped whole)
 _VERSION = re.compile(r"HTTP/([0-9]{1,10})\.([0-9]{1,10})")
 _HEADER_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+")   # printable ASCII but ':' (as the e-mail parser)
+
+
+def _path_info(path: str) -> str:
+    """PATH_INFO: the path percent-decoded, its bytes as latin-1 (PEP 3333)."""
+    return unquote_to_bytes(path).decode("latin-1") if "%" in path else path
 
 
 def _http_version(word: str) -> tuple[int, int] | None:
