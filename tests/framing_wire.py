@@ -11,6 +11,7 @@ import select
 import socket
 
 from conformance.endpoint import ReferenceEndpoint
+from conformance.protocol import sigv4
 from conformance.suite.framing import BY_NAME
 
 EXPECT_WAIT_S = 2.0
@@ -36,10 +37,14 @@ def framed_answer(ep: ReferenceEndpoint, name: str) -> bytes:
     body = json.dumps({"VolumeARN": ep.volume_arn, "SnapshotDescription": "framing probe"}).encode()
     framed = defect.frame(body)
     signed = ep.signed_headers(framed.signed)
+    if defect.target is not None:   # signed over the target sent, as SigV4 canonicalises it
+        signed.update(sigv4.sign("POST", defect.target, f"127.0.0.1:{ep.port}", framed.signed,
+                                 access_key=ep.access_key, secret=ep.secret_key, region=ep.region,
+                                 service="storagegateway"))
     fields = [("Host", f"127.0.0.1:{ep.port}"), *((k, v) for k, v in signed.items()
                                                    if k.lower() != "content-length"),
               *framed.fields, ("Connection", "close")]
-    target = f"http://127.0.0.1:{ep.port}/" if defect.absolute else "/"
+    target = f"http://127.0.0.1:{ep.port}/" if defect.absolute else defect.target or "/"
     head = f"POST {target} {framed.version}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields) + "\r\n"
     with socket.create_connection(("127.0.0.1", ep.port), timeout=10) as sock:
         sock.sendall(head.encode("latin-1"))

@@ -308,6 +308,10 @@ PROBES: dict[str, Probe] = {
     "content-type-parameters-refused": Probe(
         create_with(headers={"Content-Type": "application/x-amz-json-1.1; charset=utf-8"}),
         error_type_is("SerializationException")),
+    "path-not-normalised": Probe(lambda ep, post: [framed_answer(ep, "target-dot-segment")],
+                                 lambda a: a[0].startswith(b"HTTP/1.1 400 ") and b"InvalidSignature" in a[0]),
+    "query-unsorted": Probe(lambda ep, post: [framed_answer(ep, "target-query-unsorted")],
+                            lambda a: a[0].startswith(b"HTTP/1.1 400 ") and b"InvalidSignature" in a[0]),
     "absolute-target-500": Probe(lambda ep, post: [framed_answer(ep, "absolute-target")],
                                  lambda a: a[0].startswith(b"HTTP/1.1 500 ")),
     "astral-connection-drop": Probe(unanswered(create(SnapshotDescription="snapshot \U0001F600")),

@@ -177,8 +177,10 @@ class SigV4Verifier:
         # A path ending in a dot segment keeps RFC 3986's trailing slash, or not, as the SDKs do:
         # both are accepted (docs/protocol.md > SigV4).
         trailing = (False, True) if path.endswith(("/.", "/..")) else (False,)
+        bent = {"normalize": not self.faults("path-not-normalised"),
+                "sort_query": not self.faults("query-unsorted")}
         if not any(_digests_equal(sigv4.signature(secret, amz_date, auth.scope, sigv4.canonical_request(
-                request.method, path, query, headers, names, payload_hash, rfc_trailing_slash=rfc)),
+                request.method, path, query, headers, names, payload_hash, rfc_trailing_slash=rfc, **bent)),
                 auth.signature) for rfc in trailing):
             raise invalid_signature("The signature computed by the server does not match the one provided; "
                                     "check the secret access key and the signing method")

@@ -262,6 +262,10 @@ _ALL: tuple[Fault, ...] = (
           "application/x-amz-json-1.1: one with a parameter (; charset=utf-8) is refused with "
           "SerializationException",
           "accept.content-type-parameters"),
+    Fault("path-not-normalised", "canonicalises the path as sent, dot segments kept: a request to /./ "
+          "signed (as SigV4 says) over / is refused as a bad signature", "accept.canonical-uri"),
+    Fault("query-unsorted", "canonicalises the query in the order received: a request to /?b=2&a=1 signed "
+          "over a=1&b=2 is refused as a bad signature", "accept.canonical-uri"),
     Fault("absolute-target-500", "a request target in absolute form (http://host/) answered 500 "
           "InternalFailure: the target is taken for a path", "accept.http-forms"),
 )

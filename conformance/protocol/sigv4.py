@@ -61,16 +61,18 @@ def normalize_path(path: str, rfc_trailing_slash: bool = False) -> str:
     return "/" + "/".join(kept) + trailing
 
 
-def canonical_path(path: str, rfc_trailing_slash: bool = False) -> str:
+def canonical_path(path: str, rfc_trailing_slash: bool = False, normalize: bool = True) -> str:
     """The canonical URI: the path as sent (still percent-encoded), normalised, then URI-encoded
-    again, '/' kept (so a path the client encoded once is encoded twice, as botocore does)."""
-    normalized = normalize_path(path or "/", rfc_trailing_slash)
+    again, '/' kept (so a path the client encoded once is encoded twice, as botocore does).
+    ``normalize=False`` skips the normalisation (S3's rule; a verifier's mistake elsewhere)."""
+    normalized = normalize_path(path or "/", rfc_trailing_slash) if normalize else (path or "/")
     return quote(normalized, safe="/-_.~", errors="surrogateescape")
 
 
-def canonical_query(query: str) -> str:
+def canonical_query(query: str, sort: bool = True) -> str:
     """Each name and value percent-decoded then URI-encoded, the pairs sorted by encoded name,
-    then encoded value (docs/protocol.md > SigV4)."""
+    then encoded value (docs/protocol.md > SigV4); ``sort=False`` keeps the order received (a
+    verifier's mistake)."""
     if not query:
         return ""
     pairs = []
@@ -79,7 +81,7 @@ def canonical_query(query: str) -> str:
             name, _, value = part.partition("=")
             pairs.append((_uri_encode(unquote(name, errors="surrogateescape")),
                           _uri_encode(unquote(value, errors="surrogateescape"))))
-    return "&".join(f"{name}={value}" for name, value in sorted(pairs))
+    return "&".join(f"{name}={value}" for name, value in (sorted(pairs) if sort else pairs))
 
 
 def canonical_header_value(value: str) -> str:
@@ -89,10 +91,11 @@ def canonical_header_value(value: str) -> str:
 
 def canonical_request(method: str, path: str, query: str, headers: Mapping[str, str],
                       signed_headers: Sequence[str], payload_hash: str, *,
-                      rfc_trailing_slash: bool = False) -> str:
+                      rfc_trailing_slash: bool = False, normalize: bool = True,
+                      sort_query: bool = True) -> str:
     """The SigV4 canonical request; ``headers`` maps lower-cased names to raw values (the values
     of a repeated header joined by ',' in the order received)."""
-    lines = [method, canonical_path(path, rfc_trailing_slash), canonical_query(query)]
+    lines = [method, canonical_path(path, rfc_trailing_slash, normalize), canonical_query(query, sort_query)]
     lines += [f"{name}:{canonical_header_value(headers.get(name, ''))}" for name in signed_headers]
     return "\n".join(lines) + "\n\n" + ";".join(signed_headers) + "\n" + payload_hash
 

@@ -337,6 +337,8 @@ EXCHANGE_CHECKS: dict[str, tuple[Applies, Check]] = {
     framing.FRAMING_RULE: (_unanswered_framing(framing.FRAMING_RULE), check_framing_unanswered),
     framing.EXPECT_RULE: (_unanswered_framing(framing.EXPECT_RULE), check_framing_unanswered),
     framing.FORMS_RULE: (_unanswered_framing(framing.FORMS_RULE), check_framing_unanswered),
+    framing.URI_RULE: (_unanswered_framing(framing.URI_RULE), check_framing_unanswered),
+    framing.VALID_RULE: (_unanswered_framing(framing.VALID_RULE), check_framing_unanswered),
     "envelope.no-5xx": (_answered, check_no_5xx),
     "response.error-type": (_typed_error_expected, check_error_type),
     "response.error-type-header": (_error_with_type_header, check_error_type_header),

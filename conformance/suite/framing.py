@@ -35,11 +35,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from conformance.suite.model import ANY_TYPE, Exchange, Outcome, RawRequest, Response
-from conformance.suite.rules import ANY_4XX, SUCCESS
+from conformance.suite.rules import ANY_4XX, SERVED_OR_NOT_FOUND, SUCCESS
 
 FRAMING_RULE = "envelope.http-framing"
 EXPECT_RULE = "accept.expect-continue"
 FORMS_RULE = "accept.http-forms"
+URI_RULE = "accept.canonical-uri"
+VALID_RULE = "accept.valid-request"
 CLOSED = "connection closed without an answer"
 NO_ANSWER = "no answer within"
 EXPECT_WAIT_S = 1.0     # how long the client waits for "100 Continue" before sending the body anyway
@@ -49,6 +51,7 @@ VERSION_REFUSED = (*ANY_4XX, Outcome(frozenset({505}), ANY_TYPE))
 SUCCESS_OR_4XX = (*SUCCESS, *ANY_4XX)
 # RFC 9110 > 15.5.12: a server that needs a length refuses a chunked body with 411 (Length Required).
 SUCCESS_OR_411 = (*SUCCESS, Outcome(frozenset({411}), ANY_TYPE))
+
 PIECE_PAUSE_S = 0.02    # between the parts of a request written in pieces
 FIELDS = tuple[tuple[str, str], ...]
 
@@ -79,6 +82,7 @@ class Defect:
     point: str | None = None     # a case-level disputed point (conformance.suite.rules.DISPUTES)
     absolute: bool = False       # the request target in absolute form (scheme://host/path)
     pieces: int = 0              # written in this many parts, PIECE_PAUSE_S apart (0: at once)
+    target: str | None = None    # the request target sent and signed (path and query; None: the endpoint's)
 
 
 def _chunked(body: bytes, last: bool = True) -> bytes:
@@ -136,11 +140,21 @@ DEFECTS: tuple[Defect, ...] = (
            "served, or refused with 411 by a server that needs a length", FORMS_RULE, SUCCESS_OR_411,
            lambda b: Framed(V11, _CHUNKED, _chunked(b), b), may_close=False, in_quick=True),
     Defect("split-writes", "a valid request written in four parts 20 ms apart, the head cut inside a "
-           "line (TCP carries a stream: the parts are one message)", FORMS_RULE, SUCCESS,
+           "line (TCP carries a stream: the parts are one message)", VALID_RULE, SUCCESS,
            lambda b: Framed(V11, _length(len(b)), b, b), may_close=False, pieces=4),
     Defect("absolute-target", "a valid request whose target is in absolute form "
            "(POST http://<host>/ HTTP/1.1)", FORMS_RULE, SUCCESS_OR_4XX,
            lambda b: Framed(V11, _length(len(b)), b, b), may_close=False, in_quick=True, absolute=True),
+    # -- targets SigV4 canonicalises (aws4_testsuite get-relative, get-slashes, query order) ----
+    Defect("target-dot-segment", "a valid request to /./ (its canonical URI is /)", URI_RULE,
+           SERVED_OR_NOT_FOUND, lambda b: Framed(V11, _length(len(b)), b, b), may_close=False,
+           in_quick=True, target="/./"),
+    Defect("target-parent-segment", "a valid request to /sgw/.. (its canonical URI is /)", URI_RULE,
+           SERVED_OR_NOT_FOUND, lambda b: Framed(V11, _length(len(b)), b, b), may_close=False,
+           target="/sgw/.."),
+    Defect("target-query-unsorted", "a valid request to /?b=2&a=1 (its canonical query is a=1&b=2)",
+           URI_RULE, SERVED_OR_NOT_FOUND, lambda b: Framed(V11, _length(len(b)), b, b), may_close=False,
+           in_quick=True, target="/?b=2&a=1"),
     # -- thorough ---------------------------------------------------------------------------
     Defect("version-lower-case", "the version written http/1.1 (the name HTTP is case-sensitive)",
            FRAMING_RULE, ANY_4XX, lambda b: Framed("http/1.1", _length(len(b)), b, b), thorough_only=True),
@@ -170,6 +184,8 @@ def build(defect: Defect, method: str, path: str, fields: FIELDS, body: bytes, t
     by the caller), the framing fields, ``Connection: close``, and the payload."""
     framed = defect.frame(body)
     kept = tuple((n, v) for n, v in fields if n.lower() not in ("content-length", "transfer-encoding"))
+    if defect.target is not None:
+        path = defect.target
     if defect.absolute:   # the authority is the Host the request is signed for
         host = next((v for n, v in fields if n.lower() == "host"), "")
         path = f"{'https' if tls else 'http'}://{host}{path}"

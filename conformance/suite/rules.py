@@ -56,6 +56,9 @@ VALIDATION = (
 )
 SERIALIZATION = (Outcome.error("SerializationException", 400),)
 UNKNOWN_OPERATION = (Outcome.error("UnknownOperationException", 400),)
+# A target the endpoint does not serve: served, or refused as a path or an operation it does not
+# serve, never as a bad signature (docs/protocol.md > SigV4: such targets are verified alike).
+SERVED_OR_NOT_FOUND = (*SUCCESS, Outcome(frozenset({404, 405}), ANY_TYPE), *UNKNOWN_OPERATION)
 # A missing or unknown X-Amz-Target (disputed point "target-errors").
 # The first answer is the usual one; the others are the disputed alternatives (reported as such).
 TARGET_MISSING = (*UNKNOWN_OPERATION, Outcome.error("UnknownOperationException", 404),
@@ -337,10 +340,17 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      "one) or its expectation refused with a 4xx such as 417: never a 5xx, never left unanswered.",
      f"RFC 9110 > 10.1.1, 15.2.1, 15.5.18; {NOTES} > The request", "MUST", (*SUCCESS, *ANY_4XX),
      "expect-continue"),
+    ("accept.canonical-uri",
+     "A correctly signed request whose target SigV4 canonicalises (dot segments: /./ and /sgw/.. are /; "
+     "query parameters sorted: ?b=2&a=1 is a=1&b=2) is verified over that canonical URI and query: served, "
+     "or refused as a path or operation the endpoint does not serve (404, 405, UnknownOperationException); "
+     "never refused as a bad signature.",
+     f"{SIGV4} > canonical URI and query; aws4_testsuite > get-relative, get-vanilla-query-order-encoded; "
+     f"{NOTES} > SigV4", "MUST", SERVED_OR_NOT_FOUND, None),
     ("accept.http-forms",
      "A valid request in a form every HTTP/1.1 server must read is served: its body chunked (or refused "
-     "with 411 Length Required by a server that needs a length), written in several parts, or its target "
-     "in absolute form (http://host/: or refused with a 4xx); never a 5xx, never left unanswered.",
+     "with 411 Length Required by a server that needs a length), or its target in absolute form "
+     "(http://host/: or refused with a 4xx); never a 5xx, never left unanswered.",
      f"RFC 9112 > 3.2.2, 7.1; RFC 9110 > 15.5.12; {NOTES} > The request", "MUST", (*SUCCESS, *ANY_4XX),
      "http-forms"),
     ("accept.null-optional", "\"Tags\": null is treated as if Tags were absent.",

@@ -138,12 +138,15 @@ class Signer:
                                             secret or self.creds.secret_key, self.creds.session_token)
 
     def own(self, method: str, body: bytes, when: datetime | None, signed: list[str],
-            extra: Headers | None = None, scope_date: str | None = None, host: str | None = None) -> Headers:
+            extra: Headers | None = None, scope_date: str | None = None, host: str | None = None,
+            path: str | None = None) -> Headers:
         """The project's own SigV4 (conformance.protocol.sigv4), for what the library cannot bend;
-        ``host`` is the Host signed (and then sent), the endpoint's by default."""
+        ``host`` is the Host signed (and then sent), the endpoint's by default; ``path`` the request
+        target signed (path and query), the endpoint's path by default."""
         if self.creds.session_token:
             signed = [*signed, "x-amz-security-token"]
-        return sigv4.sign(method, self.path, host or self.host, body, access_key=self.creds.access_key,
+        return sigv4.sign(method, path or self.path, host or self.host, body,
+                          access_key=self.creds.access_key,
                           secret=self.creds.secret_key, region=self.region, service=SERVICE, when=when,
                           token=self.creds.session_token, extra_headers=extra, signed=signed,
                           scope_date=scope_date)
