@@ -246,12 +246,13 @@ def test_the_request_volume_arn_echoed_keeps_the_echo() -> None:
     assert judge(success(case_for("accept.valid-request"))).status("response.volume-arn-echo") == "pass"
 
 
-# --- response.content-type, response.request-id (SHOULD) -----------------------------------------------
+# --- response.content-type (MUST), response.request-id (SHOULD) ----------------------------------------
 
-def test_a_success_served_as_text_html_is_a_content_type_warning() -> None:
+def test_a_success_served_as_text_html_fails_the_content_type_rule() -> None:
     board = judge(success(case_for("accept.valid-request"),
                           headers={"content-type": "text/html", "x-amzn-requestid": "r"}))
-    assert board.status("response.content-type") == "warn"
+    assert board.status("response.content-type") == "fail"
+    assert board.must_failed()
 
 
 def test_a_json_content_type_with_a_charset_parameter_keeps_content_type() -> None:

@@ -268,6 +268,8 @@ _ALL: tuple[Fault, ...] = (
           "over a=1&b=2 is refused as a bad signature", "accept.canonical-uri"),
     Fault("absolute-target-500", "a request target in absolute form (http://host/) answered 500 "
           "InternalFailure: the target is taken for a path", "accept.http-forms"),
+    Fault("plain-json-content-type", "answers with Content-Type application/json",
+          "response.content-type"),
 )
 
 # Faults that break a SHOULD rule only: the run still passes (exit 0), the rule is a warning.
@@ -275,8 +277,6 @@ _WARNING: tuple[Fault, ...] = (
     Fault("foreign-content-type-serialization-error",
           "answers a Content-Type other than application/x-amz-json-1.1 with 400 SerializationException",
           "envelope.content-type"),
-    Fault("plain-json-content-type", "answers with Content-Type application/json",
-          "response.content-type"),
     Fault("request-id-missing", "answers without an x-amzn-RequestId header", "response.request-id"),
 )
 

@@ -387,8 +387,9 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      "MUST", (), None),
     ("response.volume-arn-echo", "The VolumeARN of a success is exactly the request's VolumeARN.",
      f"{REF} > Response Elements > VolumeARN", "MUST", (), None),
-    ("response.content-type", "Answers carry Content-Type application/x-amz-json-1.1.",
-     f"{SMITHY} > Content-Type; {REF} > Examples", "SHOULD", (), None),
+    ("response.content-type", "Answers carry Content-Type application/x-amz-json-1.1 (parameters such as "
+     "; charset=utf-8 allowed).",
+     f"{SMITHY} > Content-Type; {REF} > Examples; {NOTES} > The response", "MUST", (), None),
     ("response.request-id", "Answers of the service (a JSON body) carry an x-amzn-RequestId header.",
      f"{REF} > Examples (x-amzn-RequestId); {NOTES} > The response (answers carry it); botocore "
      "JSON parser (reads x-amzn-requestid only)", "SHOULD", (), None),
