@@ -40,7 +40,8 @@ def _jsonschema_finds_nothing(validator: RequestValidator, body: Any) -> bool:
         return False
 
 
-SWITCHES = [("fault", n) for n in sorted(FaultSet.registry)] + [("variant", n) for n in sorted(VariantSet.registry)]
+SWITCHES = [*(("fault", n) for n in sorted(FaultSet.registry)),
+            *(("variant", n) for n in sorted(VariantSet.registry))]
 
 
 @pytest.mark.parametrize(("kind", "name"), SWITCHES)
