@@ -88,8 +88,8 @@ def _other_secret(secret: str) -> str:
 
 
 def _unknown_key(access_key: str) -> str:
-    candidate = "AKIDUNKNOWNSGWCONF00"
-    return candidate if candidate != access_key else "AKIDUNKNOWNSGWCONF01"
+    candidate = "AKIDEXAMPLEUNKNOWN1"
+    return candidate if candidate != access_key else "AKIDEXAMPLEUNKNOWN2"
 
 
 def _drop_signed_headers(authorization: str) -> str:
