@@ -89,6 +89,8 @@ class Application:
         self.backend = Backend(store, faults, variants)
         self.operations: dict[str, Operation] = {f"{envelope.TARGET_PREFIX}.{name}": operation
                                                  for name, operation in self.backend.operations.items()}
+        # the answer of the busy variant chosen (group "busy": at most one), None without one
+        self._busy = next((answer for name, answer in BUSY_ANSWERS.items() if variants(name)), None)
         self._served = 0     # requests past authentication (variant "throttling")
         self._served_lock = threading.Lock()
 
@@ -187,14 +189,13 @@ class Application:
 
     def throttle(self) -> None:
         """Variants "throttling", ...: every THROTTLE_EVERY-th authenticated request is refused."""
-        busy = [answer for name, answer in BUSY_ANSWERS.items() if self.variants and self.variants(name)]
-        if not busy:
+        if self._busy is None:
             return
         with self._served_lock:
             self._served += 1
             refused = self._served % THROTTLE_EVERY == 0
         if refused:
-            type_, message, status = busy[0]
+            type_, message, status = self._busy
             raise ApiError(type_, message, status)
 
     def parse(self, body: bytes) -> Any:

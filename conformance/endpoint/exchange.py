@@ -60,9 +60,6 @@ class Answer:
     headers: list[tuple[str, str]]
     body: bytes
 
-    def header(self, name: str) -> str | None:
-        return next((v for n, v in self.headers if n.lower() == name.lower()), None)
-
     def wsgi(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
         """The answer through the WSGI calling convention (a status line's reason from http)."""
         from http import HTTPStatus

@@ -447,12 +447,10 @@ class Headers:
         self.joined = joined = SeenHeaders()   # what WSGI hands on: repeated values joined, no '_'
         for name, value in fields:
             key = name.lower()
-            if key not in self._first:
-                self._first[key] = value
-                if "_" not in name:   # as werkzeug: such a header could pose as another one
-                    joined[key] = value
-            elif "_" not in name:
-                joined[key] = f"{joined[key]},{value}" if key in joined else value
+            self._first.setdefault(key, value)
+            if "_" not in key:   # as werkzeug: such a header could pose as another one
+                previous = dict.get(joined, key)
+                joined[key] = value if previous is None else f"{previous},{value}"
 
     def get(self, name: str, default: Any = None) -> Any:
         return self._first.get(name.lower(), default)
@@ -470,10 +468,6 @@ class Headers:
     def fields(self) -> list[tuple[str, str]]:
         """The fields in order, names in the case sent (the list itself: not to be changed)."""
         return self._fields
-
-    def get_all(self, name: str, default: Any = None) -> Any:
-        found = [value for key, value in self._fields if key.lower() == name.lower()]
-        return found or default
 
 
 class _WatchedInput:
