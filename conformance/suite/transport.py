@@ -348,10 +348,10 @@ class Transport:
         try:
             defect = framing.BY_NAME[case.framing or ""]
             body = case.raw_body if case.raw_body is not None else envelope.serialise(case.params)
-            headers = self._headers(case, framing.signed_body(defect, body))
+            read = framing.signed_body(defect, body)   # the body a correct server reads
+            headers = self._headers(case, read)
             if defect.target is not None:   # signed over the target sent, as SigV4 canonicalises it
-                signed = self._signer.own(case.method, framing.signed_body(defect, body), None,
-                                          ["host", "x-amz-date"], path=defect.target)
+                signed = self._signer.own(case.method, read, None, ["host", "x-amz-date"], path=defect.target)
                 headers = {n: v for n, v in headers.items() if n.lower() not in {k.lower() for k in signed}}
                 headers.update(signed)
         except (KeyError, TypeError, ValueError) as exc:
