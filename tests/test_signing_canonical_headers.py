@@ -39,7 +39,7 @@ from conformance.suite.target import Target
 from conformance.suite.transport import Transport
 
 CREDS = Credentials("AKIDEXAMPLEHEADERS", "canonical/Headers+Secret0000000000000000")
-TOKEN_CREDS = Credentials("ASIAIOSFODNN7EXAMPLE", CREDS.secret_key, "FQoGZXIvYXdzECanonicalToken==")
+TOKEN_CREDS = Credentials("ASIATEMPEXAMPLE", CREDS.secret_key, "FQoGZXIvYXdzECanonicalToken==")
 REGION = "us-east-2"
 ARN = "arn:aws:storagegateway:us-east-2:111122223333:gateway/sgw-12A3456B/volume/vol-1122AABB"
 HOST_MODES = ("host-alias", "host-without-port", "host-alias-without-port")
