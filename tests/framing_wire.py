@@ -15,6 +15,7 @@ from conformance.protocol import sigv4
 from conformance.suite.framing import BY_NAME
 
 EXPECT_WAIT_S = 2.0
+TIMED_OUT = b"(no answer, no close)"   # what a server still waiting after the request gave
 
 
 def _to_end(sock: socket.socket) -> bytes:
@@ -37,16 +38,19 @@ def framed_answer(ep: ReferenceEndpoint, name: str) -> bytes:
     body = json.dumps({"VolumeARN": ep.volume_arn, "SnapshotDescription": "framing probe"}).encode()
     framed = defect.frame(body)
     signed = ep.signed_headers(framed.signed)
-    if defect.target is not None:   # signed over the target sent, as SigV4 canonicalises it
-        signed.update(sigv4.sign("POST", defect.target, f"127.0.0.1:{ep.port}", framed.signed,
+    method = defect.method or "POST"
+    repeated = {"x-sgw-probe": ",".join(defect.repeat)} if defect.repeat else {}
+    if defect.target is not None or repeated or method != "POST":   # signed over what is sent
+        signed.update(sigv4.sign(method, defect.target or "/", f"127.0.0.1:{ep.port}", framed.signed,
                                  access_key=ep.access_key, secret=ep.secret_key, region=ep.region,
-                                 service="storagegateway"))
+                                 service="storagegateway", extra_headers=repeated))
     fields = [("Host", f"127.0.0.1:{ep.port}"), *((k, v) for k, v in signed.items()
-                                                   if k.lower() != "content-length"),
-              *framed.fields, ("Connection", "close")]
+                                                   if k.lower() not in ("content-length", "x-sgw-probe")),
+              *(("X-Sgw-Probe", value) for value in defect.repeat), *framed.fields, ("Connection", "close")]
     target = f"http://127.0.0.1:{ep.port}/" if defect.absolute else defect.target or "/"
-    head = f"POST {target} {framed.version}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields) + "\r\n"
-    with socket.create_connection(("127.0.0.1", ep.port), timeout=10) as sock:
+    head = f"{defect.lead}{method} {target} {framed.version}\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in fields) + "\r\n"
+    with socket.create_connection(("127.0.0.1", ep.port), timeout=10 if defect.half_close else 3) as sock:
         sock.sendall(head.encode("latin-1"))
         first = b""
         if defect.expect and select.select([sock], [], [], EXPECT_WAIT_S)[0]:
@@ -55,7 +59,11 @@ def framed_answer(ep: ReferenceEndpoint, name: str) -> bytes:
                 return first + _to_end(sock)   # a final answer instead: the body is not sent
         try:
             sock.sendall(framed.payload)
-            sock.shutdown(socket.SHUT_WR)
+            if defect.half_close:
+                sock.shutdown(socket.SHUT_WR)
         except OSError:
             pass
-        return first + _to_end(sock)
+        try:
+            return first + _to_end(sock)
+        except TimeoutError:
+            return TIMED_OUT

@@ -390,3 +390,40 @@ def test_a_plain_text_refusal_of_another_method_is_not_judged_on_request_id_or_c
     assert board.status("envelope.method") == "pass"
     assert board.status("response.request-id") == "untested"
     assert board.status("response.content-type") == "untested"
+
+
+# --- the error's status and the Date header -----------------------------------------------------
+
+def test_a_named_error_type_with_a_status_the_sources_never_give_it_fails_response_error_status() -> None:
+    case = case_for("envelope.http-framing")   # any 4xx, any type: the case alone would allow it
+    board = judge(exchange(case, 401, error_body("SerializationException")))
+    assert board.status("response.error-status") == "fail"
+    assert first_reason(board, "response.error-status") == (
+        "HTTP 401 SerializationException: the sources give SerializationException as 400 only")
+
+
+def test_the_statuses_each_error_type_may_carry_come_from_every_rule_of_the_rulebook() -> None:
+    table = checks.error_statuses()
+    assert table["SerializationException"] == {400}
+    assert table["InvalidSignatureException"] == {400, 403}
+    assert table["UnknownOperationException"] == {400, 404}
+    case = case_for("envelope.http-framing")
+    for ok in (exchange(case, 403, error_body("InvalidSignatureException")),
+               exchange(case, 431, error_body("RequestHeaderFieldsTooLarge")),   # a type no source names
+               exchange(case, 400, error_body("SerializationException"))):
+        assert judge(ok).status("response.error-status") in ("pass", "untested")
+
+
+@pytest.mark.parametrize("value", ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
+                                   "Sun Nov  6 08:49:37 1994"])
+def test_a_date_header_in_any_of_the_three_http_date_forms_keeps_response_date(value: str) -> None:
+    board = judge(success(case_for("accept.valid-request"), headers={**GOOD_HEADERS, "date": value}))
+    assert board.status("response.date") == "pass"
+
+
+@pytest.mark.parametrize("value", ["", "2026-12-01T14:00:00Z", "Sun, 06 Nov 1994 08:49:37 UTC",
+                                   "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT, "
+                                   "Sun, 06 Nov 1994 08:49:38 GMT"])
+def test_a_date_header_that_is_no_http_date_fails_response_date(value: str) -> None:
+    board = judge(success(case_for("accept.valid-request"), headers={**GOOD_HEADERS, "date": value}))
+    assert board.status("response.date") == "fail"

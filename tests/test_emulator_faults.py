@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import requests
-from framing_wire import framed_answer
+from framing_wire import TIMED_OUT, framed_answer
 
 from conformance.cli import main as cli
 from conformance.endpoint import ReferenceEndpoint
@@ -314,6 +314,14 @@ PROBES: dict[str, Probe] = {
                             lambda a: a[0].startswith(b"HTTP/1.1 400 ") and b"InvalidSignature" in a[0]),
     "absolute-target-500": Probe(lambda ep, post: [framed_answer(ep, "absolute-target")],
                                  lambda a: a[0].startswith(b"HTTP/1.1 500 ")),
+    "repeated-header-first-value": Probe(
+        lambda ep, post: [framed_answer(ep, "header-repeated")],
+        lambda a: a[0].startswith(b"HTTP/1.1 400 ") and b"InvalidSignature" in a[0]),
+    "no-length-read-to-close": Probe(lambda ep, post: [framed_answer(ep, "no-length-open")],
+                                     lambda a: a[0] == TIMED_OUT),
+    "http-refusals-422": Probe(lambda ep, post: [framed_answer(ep, "version-2")],
+                               lambda a: a[0].startswith(b"HTTP/1.1 422 ")),
+    "date-header-iso": Probe(create(), lambda a: not a[0].headers["Date"].endswith(" GMT")),
     "astral-connection-drop": Probe(unanswered(create(SnapshotDescription="snapshot \U0001F600")),
                                     lambda a: isinstance(a[0], requests.ConnectionError)),
     # Faults that only break SHOULD rules.

@@ -101,7 +101,7 @@ def close_after_head(sock: socket.socket, received: list[bytes]) -> None:
 # --- the table and the cases ----------------------------------------------------------------------
 def test_each_profile_sends_its_framing_cases_labelled_with_their_rule_and_counted_as_creating() -> None:
     counts = {p: len(framing_cases(CTX, p)) for p in ("quick", "ci", "thorough")}
-    assert counts == {"quick": 10, "ci": 20, "thorough": len(framing.DEFECTS)}
+    assert counts == {"quick": 12, "ci": 30, "thorough": len(framing.DEFECTS)}
     for case in CASES.values():
         defect = framing.BY_NAME[case.framing or ""]
         assert case.rule_id == defect.rule and case.allowed == defect.allowed
@@ -136,10 +136,11 @@ def test_every_defect_changes_the_framing_only_and_is_signed_over_what_a_correct
     for defect in framing.DEFECTS:
         raw = framing.build(defect, "POST", "/", (("Host", "h"), ("Content-Length", "1")), body, tls=False)
         target = b"http://h/" if defect.absolute else (defect.target or "/").encode()
-        assert raw.wire().startswith(b"POST " + target + b" ") and body in raw.payload.replace(b"\r\n", b"") \
+        line = f"{defect.lead}POST ".encode() + target + b" "
+        assert raw.wire().startswith(line) and body in raw.payload.replace(b"\r\n", b"") \
             or defect.name == "chunk-overlong"
         assert ("Host", "h") in raw.fields and ("Content-Length", "1") not in raw.fields
-        assert raw.half_closed == (not defect.expect)
+        assert raw.half_closed == defect.half_close
 
 
 # --- against the reference endpoint --------------------------------------------------------------
@@ -218,6 +219,49 @@ def test_an_answer_beyond_the_read_cap_is_cut_and_marked_truncated() -> None:
         exchange = send(url, "no-length", timeout=3, max_response_bytes=1000)
     assert exchange.response is not None and exchange.response.truncated
     assert len(exchange.response.body) == 1000 and "longer than 1000 bytes" in (exchange.error or "")
+
+
+def test_an_answer_shorter_than_its_content_length_before_an_orderly_close_fails_transport_answered() -> None:
+    def behaviour(sock: socket.socket, received: list[bytes]) -> None:
+        received.append(read_to_eof(sock))
+        sock.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.1\r\n"
+                     b"Content-Length: 80\r\nConnection: close\r\n\r\n")   # the head only, then FIN
+
+    with serving(behaviour) as (url, _):
+        exchange = send(url, "request-line-extra-word", timeout=3)
+    assert exchange.response is not None and exchange.response.truncated
+    failures = Scoreboard().record(exchange)
+    assert [f.rule_id for f in failures] == ["transport.answered"]
+    assert "0 of the 80 bytes" in failures[0].reason
+
+
+def test_a_server_waiting_for_a_body_without_length_while_the_client_keeps_its_side_open_hangs() -> None:
+    def read_to_close(sock: socket.socket, received: list[bytes]) -> None:
+        received.append(read_to_eof(sock))   # the client never closes: this waits past its timeout
+
+    with serving(read_to_close) as (url, _):
+        exchange = send(url, "no-length-open", timeout=0.5)
+    assert exchange.request.raw is not None and not exchange.request.raw.half_closed
+    failures = Scoreboard().record(exchange)
+    assert [f.rule_id for f in failures] == [framing.FRAMING_RULE]
+    assert "RFC 9112 > 6.3 gives it no body" in failures[0].reason
+
+
+def test_a_repeated_header_is_written_one_line_per_value_and_signed_as_the_values_joined() -> None:
+    with serving(answer_at_eof()) as (url, received):
+        send(url, "header-repeated", timeout=3)
+    head = received[0].split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    lines = [line for line in head.split("\r\n") if line.startswith(f"{framing.REPEATED_HEADER}:")]
+    assert lines == [f"{framing.REPEATED_HEADER}: {v}" for v in framing.REPEATED_VALUES]
+    assert f";{framing.REPEATED_HEADER.lower()}," in head.split("SignedHeaders=", 1)[1]
+
+
+def test_the_request_line_defects_write_their_method_version_and_leading_empty_lines() -> None:
+    with serving(answer_at_eof()) as (url, received):
+        for name in ("request-line-0.9", "method-lower-case", "empty-lines-first", "request-line-no-version"):
+            send(url, name, timeout=3)
+    assert [r.split(b"\r\n", 1)[0] for r in received[:2]] == [b"GET / ", b"post / HTTP/1.1"]
+    assert received[2].startswith(b"\r\n\r\nPOST / HTTP/1.1\r\n") and received[3].startswith(b"POST / \r\n")
 
 
 def test_no_curl_line_is_offered_for_a_framing_case_since_curl_cannot_break_the_framing() -> None:

@@ -193,6 +193,8 @@ class SigV4Verifier:
             headers["host"] = self._own_host(request) or headers["host"]
         if self.faults("header-names-case-sensitive"):
             headers = _by_exact_name(request, auth.signed_headers)
+        if self.faults("repeated-header-first-value"):
+            headers = _first_values(request, auth.signed_headers)
         if self.faults("signed-headers-unread"):   # a signed Content-Type taken as expected, not read
             headers.update({k: v for k, v in _ASSUMED_SIGNED_VALUES.items() if k in headers})
         names = auth.signed_headers
@@ -217,6 +219,15 @@ def _by_exact_name(request: Incoming, names: Sequence[str]) -> dict[str, str]:
     for name, value in request.environ.get(HEADER_FIELDS_KEY) or ():
         fields.setdefault(name, value)
     return {name: fields.get(name, fields.get(name.title(), "")) for name in names}
+
+
+def _first_values(request: Incoming, names: Sequence[str]) -> dict[str, str]:
+    """The fault repeated-header-first-value: a header sent in several field lines canonicalised as
+    its first line's value, not as the values joined by commas."""
+    fields: dict[str, str] = {}
+    for name, value in request.environ.get(HEADER_FIELDS_KEY) or ():
+        fields.setdefault(name.lower(), value)
+    return {name: fields.get(name, "") for name in names}
 
 
 def _request_target(request: Incoming) -> tuple[str, str]:

@@ -250,10 +250,17 @@ _ALL: tuple[Fault, ...] = (
           "looks each signed header up by exact name, as SignedHeaders spells it (x-amz-date) or in title "
           "case (X-Amz-Date): a request sending X-AMZ-DATE, HOST or CONTENT-TYPE is refused",
           "accept.canonical-headers"),
+    Fault("repeated-header-first-value",
+          "canonicalises a signed header sent in several field lines as its first value, not as the "
+          "values joined by commas in order (aws4_testsuite get-header-value-order): such a request is "
+          "refused", "accept.canonical-headers"),
     # -- HTTP framing (conformance.endpoint.http) -------------------------------------------------
     Fault("incomplete-body-500", "a body that ends before its Content-Length or its last chunk, a broken "
           "chunk, or a Content-Length that is not a byte count, answered 500 InternalFailure",
           "envelope.http-framing"),
+    Fault("no-length-read-to-close", "reads a body without Content-Length or chunks until the client "
+          "closes its side, where RFC 9112 gives it none: a client that keeps the connection open waits "
+          "for ever", "envelope.http-framing"),
     Fault("http-version-unchecked", "serves a request line of HTTP/2.0 or HTTP/3.0 as if it said HTTP/1.1",
           "envelope.http-framing"),
     Fault("expect-continue-500", "a request carrying Expect: 100-continue answered 500 InternalFailure "
@@ -270,6 +277,11 @@ _ALL: tuple[Fault, ...] = (
           "InternalFailure: the target is taken for a path", "accept.http-forms"),
     Fault("plain-json-content-type", "answers with Content-Type application/json",
           "response.content-type"),
+    Fault("date-header-iso", "sends its Date header in ISO 8601 (2026-12-01T14:00:00Z), not as an "
+          "HTTP-date", "response.date"),
+    Fault("http-refusals-422", "answers a request it cannot parse as HTTP (a bad request line, "
+          "version or header block) with 422 SerializationException, where the sources give that type "
+          "as a 400", "response.error-status"),
 )
 
 # Faults that break a SHOULD rule only: the run still passes (exit 0), the rule is a warning.

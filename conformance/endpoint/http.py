@@ -315,8 +315,9 @@ class Handler(WSGIRequestHandler):
     def _incoming(self, environ: dict[str, Any]) -> Incoming:
         """The request as the application reads it; the body stream delimited as WSGI would."""
         stream = environ["wsgi.input"]
-        if "wsgi.input_terminated" not in environ and "CONTENT_LENGTH" not in environ:
-            stream = io.BytesIO()   # no length and no chunks: no body
+        if "wsgi.input_terminated" not in environ and "CONTENT_LENGTH" not in environ \
+                and not self._fault("no-length-read-to-close"):
+            stream = io.BytesIO()   # no length and no chunks: no body (RFC 9112 > 6.3)
         environ[HEADER_FIELDS_KEY] = self.headers.fields   # type: ignore[attr-defined]   # as received
         return Incoming(self.command, environ["PATH_INFO"], self.seen_headers, stream, environ)
 
@@ -359,6 +360,8 @@ class Handler(WSGIRequestHandler):
         """The Date header's value; the current one is formatted once a second, not per answer."""
         if timestamp is not None:
             return super().date_time_string(timestamp)
+        if self._fault("date-header-iso"):
+            return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         now = int(time.time())
         if _date_cache[0] != now:
             _date_cache[:] = [now, super().date_time_string(now)]
@@ -370,10 +373,12 @@ class Handler(WSGIRequestHandler):
         status = code if 400 <= code < 500 or (code == 505 and self.variants("version-505")) else 400
         if self.request_version == "HTTP/0.9":
             self.request_version = "HTTP/1.0"   # so that a status line and headers are written
-        kind, what = ("ExpectationFailed", "") if code == 417 else ("SerializationException",
-                                                                     "Malformed HTTP request: ")
-        body = json.dumps({envelope.ERROR_TYPE_FIELD: kind, "message": f"{what}{message or code}"}).encode()
-        self.close_connection = True
+        kind = HTTP_REFUSALS.get(status, "SerializationException")
+        if self._fault("http-refusals-422"):
+            status = 422
+        body = json.dumps({envelope.ERROR_TYPE_FIELD: kind, "message": f"Malformed HTTP request: "
+                           f"{message or code}"}).encode()
+        self.close_connection = self.linger = True   # unread bytes may follow: read them, not reset
         try:
             self.send_response(status)
             for name, value in {**JSON_HEADERS, envelope.REQUEST_ID_HEADER: new_request_id(),
@@ -394,6 +399,10 @@ class Handler(WSGIRequestHandler):
 
 
 MAX_LINE, MAX_HEADERS = 65536, 100      # http.client's limits
+# Refusals HTTP gives a status of their own are typed after it; any other malformed request is a
+# SerializationException, which the sources give as a 400 (docs/protocol.md > Errors).
+HTTP_REFUSALS = {414: "URITooLong", 417: "ExpectationFailed", 431: "RequestHeaderFieldsTooLarge",
+                 505: "HTTPVersionNotSupported"}
 _date_cache: list[Any] = [None, ""]     # the second and its Date value (one list: swapped whole)
 _VERSION = re.compile(r"HTTP/([0-9]{1,10})\.([0-9]{1,10})")
 _HEADER_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+")   # printable ASCII but ':' (as the e-mail parser)

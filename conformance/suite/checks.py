@@ -14,8 +14,10 @@ JSON Schema validator only runs on successful CreateSnapshot answers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from conformance.protocol.envelope import (
@@ -42,6 +44,14 @@ ERROR_CODES: frozenset[str] = frozenset(
 SUCCESS_REQUIRED = ("SnapshotId", "VolumeARN")   # API_CreateSnapshot.md > Response Elements
 
 MUST, SHOULD = "MUST", "SHOULD"
+# RFC 9110 > 5.6.7: the three forms of an HTTP-date a recipient must read (IMF-fixdate, RFC 850's,
+# asctime's); a sender generates the first.
+_DAY, _MONTH = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)", "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_CLOCK = "([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)"
+HTTP_DATE = re.compile(
+    rf"{_DAY}, (0[1-9]|[12][0-9]|3[01]) {_MONTH} [0-9]{{4}} {_CLOCK} GMT"
+    rf"|(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (0[1-9]|[12][0-9]|3[01])-{_MONTH}-[0-9]{{2}} {_CLOCK} GMT"
+    rf"|{_DAY} {_MONTH} ( [1-9]|[12][0-9]|3[01]) {_CLOCK} [0-9]{{4}}")
 
 
 # --- one answer, parsed once ---------------------------------------------------------------
@@ -215,6 +225,8 @@ def check_answered(exchange: Exchange, ans: Answer) -> str | None:
     if exchange.response is None:
         return f"no complete HTTP answer: {exchange.error or 'unknown transport error'}"
     if exchange.response.truncated:
+        if exchange.error:
+            return f"the answer is not complete: {exchange.error}"
         return (f"the response body was cut off after {len(exchange.response.body)} bytes "
                 "(larger than the read cap, or never ended)")
     return None
@@ -316,6 +328,43 @@ def check_volume_arn_echo(exchange: Exchange, ans: Answer) -> str | None:
     return f"response VolumeARN {_short(got, 120)} is not the request's {_short(sent, 120)}"
 
 
+@cache
+def error_statuses() -> dict[str, frozenset[int]]:
+    """Error type -> every status the rulebook accepts it with, in any rule."""
+    table: dict[str, set[int]] = {}
+    for rule in rulebook.load().rules.values():
+        for outcome in rule.allowed:
+            if outcome.error_type not in (None, ANY_TYPE):
+                table.setdefault(str(outcome.error_type), set()).update(outcome.statuses)
+    return {kind: frozenset(statuses) for kind, statuses in table.items()}
+
+
+def _named_error(exchange: Exchange, ans: Answer) -> bool:
+    return ans.is_error and ans.type in error_statuses()
+
+
+def check_error_status(exchange: Exchange, ans: Answer) -> str | None:
+    assert ans.type is not None and ans.status is not None
+    allowed = exchange.case.allowed[ans.matched] if ans.matched >= 0 else None
+    if ans.status in error_statuses()[ans.type] or (allowed is not None and allowed.error_type == ans.type):
+        return None   # a status the case itself allows for this type is no deviation either
+    given = "/".join(str(s) for s in sorted(error_statuses()[ans.type]))
+    return f"HTTP {ans.status} {ans.type}: the sources give {ans.type} as {given} only"
+
+
+def _dated(exchange: Exchange, ans: Answer) -> bool:
+    return exchange.response is not None and "date" in exchange.response.headers
+
+
+def check_date(exchange: Exchange, ans: Answer) -> str | None:
+    assert exchange.response is not None
+    value = exchange.response.headers["date"]
+    if HTTP_DATE.fullmatch(value):
+        return None
+    return f"{ans.status} answer with Date {_short(value, 60)!r}, not an HTTP-date (e.g. Sun, 06 Nov 1994 " \
+           "08:49:37 GMT)"
+
+
 def check_content_type(exchange: Exchange, ans: Answer) -> str | None:
     assert exchange.response is not None
     value = exchange.response.headers.get("content-type", "")
@@ -334,15 +383,14 @@ def check_request_id(exchange: Exchange, ans: Answer) -> str | None:
 
 EXCHANGE_CHECKS: dict[str, tuple[Applies, Check]] = {
     "transport.answered": (_answered_or_unframed, check_answered),
-    framing.FRAMING_RULE: (_unanswered_framing(framing.FRAMING_RULE), check_framing_unanswered),
-    framing.EXPECT_RULE: (_unanswered_framing(framing.EXPECT_RULE), check_framing_unanswered),
-    framing.FORMS_RULE: (_unanswered_framing(framing.FORMS_RULE), check_framing_unanswered),
-    framing.URI_RULE: (_unanswered_framing(framing.URI_RULE), check_framing_unanswered),
-    framing.VALID_RULE: (_unanswered_framing(framing.VALID_RULE), check_framing_unanswered),
+    **{rule: (_unanswered_framing(rule), check_framing_unanswered)   # each framing case's own rule
+       for rule in dict.fromkeys(d.rule for d in framing.DEFECTS)},
     "envelope.no-5xx": (_answered, check_no_5xx),
     "response.error-type": (_typed_error_expected, check_error_type),
     "response.error-type-header": (_error_with_type_header, check_error_type_header),
     "response.error-shape": (_error_with_type, check_error_shape),
+    "response.error-status": (_named_error, check_error_status),
+    "response.date": (_dated, check_date),
     "response.success-schema": (_success, check_success_schema),
     "response.volume-arn-echo": (_echo_applies, check_volume_arn_echo),
     "response.content-type": (_json_answer, check_content_type),

@@ -83,6 +83,9 @@ class Defect:
     absolute: bool = False       # the request target in absolute form (scheme://host/path)
     pieces: int = 0              # written in this many parts, PIECE_PAUSE_S apart (0: at once)
     target: str | None = None    # the request target sent and signed (path and query; None: the endpoint's)
+    repeat: tuple[str, ...] = ()  # REPEATED_HEADER sent once per value, signed as the values joined by ','
+    method: str | None = None    # the method on the request line, and signed (None: the case's)
+    lead: str = ""               # what comes before the request line (empty lines)
 
 
 def _chunked(body: bytes, last: bool = True) -> bytes:
@@ -94,12 +97,20 @@ def _length(n: int | str) -> FIELDS:
 
 
 _CHUNKED: FIELDS = (("Transfer-Encoding", "chunked"),)
+# aws4_testsuite get-header-value-order: a header given in several field lines is signed as its
+# values in the order received, joined by commas (RFC 9110 > 5.3 makes the two forms one field).
+REPEATED_HEADER = "X-Sgw-Probe"
+LONG, MANY = 70_000, 120    # past the 64 KiB line and the 100 fields many servers read (http.client's)
+REPEATED_VALUES = ("value4", "value1", "value3", "value2")
 V11 = "HTTP/1.1"
 
 DEFECTS: tuple[Defect, ...] = (
     Defect("no-length", "a body without Content-Length or Transfer-Encoding (its length is zero: the "
            "body bytes are the next request)", FRAMING_RULE, ANY_4XX,
            lambda b: Framed(V11, (), b, b""), in_quick=True),
+    Defect("no-length-open", "a body without Content-Length or Transfer-Encoding, the client's side left "
+           "open: its length is zero (RFC 9112 > 6.3), so waiting for more is a hang", FRAMING_RULE, ANY_4XX,
+           lambda b: Framed(V11, (), b, b""), half_close=False, in_quick=True),
     Defect("length-over", "Content-Length 16 bytes more than the body, then the client's side closed",
            FRAMING_RULE, ANY_4XX, lambda b: Framed(V11, _length(len(b) + 16), b, b), in_quick=True),
     Defect("length-under", "Content-Length one byte less than the body (the JSON cut before its last "
@@ -155,9 +166,35 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("target-query-unsorted", "a valid request to /?b=2&a=1 (its canonical query is a=1&b=2)",
            URI_RULE, SERVED_OR_NOT_FOUND, lambda b: Framed(V11, _length(len(b)), b, b), may_close=False,
            in_quick=True, target="/?b=2&a=1"),
-    # -- thorough ---------------------------------------------------------------------------
+    Defect("header-repeated", f"a valid request with a signed header in {len(REPEATED_VALUES)} field lines "
+           f"({REPEATED_HEADER}: {', '.join(REPEATED_VALUES)}), signed as the values joined in order",
+           "accept.canonical-headers", SUCCESS, lambda b: Framed(V11, _length(len(b)), b, b),
+           may_close=False, in_quick=True, repeat=REPEATED_VALUES),
+    # -- the request line's grammar (RFC 9112 > 2.2, 3: method SP request-target SP HTTP-version) --
+    Defect("request-line-no-version", "a request line without its version (POST /)", FRAMING_RULE,
+           ANY_4XX, lambda b: Framed("", _length(len(b)), b, b)),
+    Defect("request-line-0.9", "a request line in HTTP/0.9's form (GET /), no version", FRAMING_RULE,
+           ANY_4XX, lambda b: Framed("", _length(len(b)), b, b), method="GET"),
     Defect("version-lower-case", "the version written http/1.1 (the name HTTP is case-sensitive)",
-           FRAMING_RULE, ANY_4XX, lambda b: Framed("http/1.1", _length(len(b)), b, b), thorough_only=True),
+           FRAMING_RULE, ANY_4XX, lambda b: Framed("http/1.1", _length(len(b)), b, b)),
+    Defect("method-lower-case", "the method written post (a method is case-sensitive: RFC 9110 > 9.1)",
+           "envelope.method", ANY_4XX, lambda b: Framed(V11, _length(len(b)), b, b), method="post"),
+    Defect("empty-lines-first", "a valid request after two empty lines (RFC 9112 > 2.2: a server "
+           "should ignore at least one): served, or refused", FRAMING_RULE, SUCCESS_OR_4XX,
+           lambda b: Framed(V11, _length(len(b)), b, b), lead="\r\n\r\n"),
+    # -- sizes RFC 9112 leaves to the server (a line, the header section): read, or refused ----
+    Defect("target-long", f"a valid request whose target is {LONG:,} characters long (a query signed as "
+           "sent): served, or refused with a 4xx (414)", FRAMING_RULE, SUCCESS_OR_4XX,
+           lambda b: Framed(V11, _length(len(b)), b, b), point="framing-open", target="/?pad=" + "a" * LONG),
+    Defect("header-long", f"a valid request with an unsigned header of {LONG:,} characters: served, or "
+           "refused with a 4xx (431)", FRAMING_RULE, SUCCESS_OR_4XX,
+           lambda b: Framed(V11, (*_length(len(b)), ("X-Sgw-Padding", "a" * LONG)), b, b),
+           point="framing-open"),
+    Defect("headers-many", f"a valid request with {MANY} more unsigned header fields: served, or refused "
+           "with a 4xx (431)", FRAMING_RULE, SUCCESS_OR_4XX,
+           lambda b: Framed(V11, (*_length(len(b)), *((f"X-Sgw-Pad-{i}", "1") for i in range(MANY))), b, b),
+           point="framing-open"),
+    # -- thorough ---------------------------------------------------------------------------
     Defect("length-list", "Content-Length as a list of two different counts in one field",
            FRAMING_RULE, ANY_4XX, lambda b: Framed(V11, _length(f"{len(b)}, {len(b) + 1}"), b, b),
            thorough_only=True),
@@ -189,8 +226,17 @@ def build(defect: Defect, method: str, path: str, fields: FIELDS, body: bytes, t
     if defect.absolute:   # the authority is the Host the request is signed for
         host = next((v for n, v in fields if n.lower() == "host"), "")
         path = f"{'https' if tls else 'http'}://{host}{path}"
-    return RawRequest(f"{method} {path} {framed.version}", (*kept, *framed.fields, ("Connection", "close")),
-                      framed.payload, half_closed=defect.half_close and not tls)
+    fields = (*kept, *framed.fields, ("Connection", "close"))
+    if defect.repeat:   # the one signed field, joined, written as one line per value
+        fields = tuple(pair for name, value in fields for pair in (
+            [(name, v) for v in defect.repeat] if name == REPEATED_HEADER else [(name, value)]))
+    return RawRequest(f"{method} {path} {framed.version}", fields, framed.payload,
+                      half_closed=defect.half_close and not tls, lead=defect.lead)
+
+
+def signed_extra(defect: Defect) -> dict[str, str]:
+    """Header fields the defect adds, signed (a repeated one as its values joined by commas)."""
+    return {REPEATED_HEADER: ",".join(defect.repeat)} if defect.repeat else {}
 
 
 def signed_body(defect: Defect, body: bytes) -> bytes:
@@ -329,6 +375,10 @@ def _read(resp: http.client.HTTPResponse, start: float, budget: float, max_bytes
             size += len(chunk)
         if size > max_bytes:
             truncated, error = True, f"response body longer than {max_bytes} bytes"
+        elif resp.length:   # the connection closed in order before the declared length
+            truncated = True
+            error = (f"response body cut: the connection closed after {size} of the {size + resp.length} "
+                     "bytes its Content-Length declares")
     except Exception as exc:  # reset, or the watchdog cut a trickling body
         truncated = True
         error = (f"response body not complete within {budget:g} s" if fired()
@@ -372,6 +422,7 @@ def unanswered(exchange: Exchange) -> str | None:
     if error.startswith(NO_ANSWER):
         if defect.half_close and not (raw is not None and raw.half_closed):
             return None   # the client could not shut its side (TLS): the server may still be waiting
-        return (f"{error} although the request was complete and the client had closed its side "
-                f"({defect.name}): a hang, neither an answer nor a close")
+        side = "the client had closed its side" if defect.half_close else "RFC 9112 > 6.3 gives it no body"
+        return (f"{error} although the request was complete and {side} ({defect.name}): a hang, neither "
+                "an answer nor a close")
     return f"no HTTP answer ({defect.name}): {error}"

@@ -99,6 +99,7 @@ class RawRequest:
     fields: tuple[tuple[str, str], ...]
     payload: bytes
     half_closed: bool = False                   # the client shut its sending side after it
+    lead: str = ""                              # written before the request line (empty lines)
 
     @property
     def version(self) -> str:
@@ -106,7 +107,7 @@ class RawRequest:
 
     def wire(self) -> bytes:
         head = "".join(f"{name}: {value}\r\n" for name, value in self.fields)
-        return f"{self.line}\r\n{head}\r\n".encode("latin-1") + self.payload
+        return f"{self.lead}{self.line}\r\n{head}\r\n".encode("latin-1") + self.payload
 
 
 @dataclass

@@ -85,6 +85,8 @@ def _request(request: SentRequest) -> dict[str, Any]:
     if raw is not None:   # a framing case: every field as written (a repeated one too), in order
         entry["headers"] = [{"name": name, "value": value} for name, value in raw.fields]
         entry["_halfClosed"] = raw.half_closed
+        if raw.lead:
+            entry["_lead"] = raw.lead
     if request.body:
         # postData has no encoding field: a body that is not UTF-8 is exact in _sgw.case only.
         entry["postData"] = {"mimeType": content_type, "text": request.body.decode("utf-8", "replace")}
@@ -218,7 +220,7 @@ def recorded_of(entry: Any) -> Recorded:
         fields = tuple((str(h["name"]), str(h["value"])) for h in req["headers"])
         version = req.get("httpVersion", REQUEST_HTTP_VERSION)
         line = f"{sent.method} {urlsplit(sent.url).path or '/'} {version}"
-        sent.raw = RawRequest(line, fields, body, bool(req.get("_halfClosed")))
+        sent.raw = RawRequest(line, fields, body, bool(req.get("_halfClosed")), str(req.get("_lead", "")))
     resp = entry["response"]
     response = None
     if int(resp["status"]) > 0:

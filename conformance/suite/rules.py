@@ -128,7 +128,9 @@ DISPUTES: dict[str, str] = {
                   "or a 4xx there, never a 5xx",
     "framing-open": "RFC 9112 lets a server read a request with both Content-Length and Transfer-Encoding "
                     "as chunked or refuse it (success or a 4xx), and RFC 9110 gives 505 (HTTP Version Not "
-                    "Supported) for a major version it does not speak, beside a 4xx",
+                    "Supported) for a major version it does not speak, beside a 4xx; it leaves the longest "
+                    "request line, header line and header section a server reads to the server (RFC 9112 > "
+                    "2.3, 3, 5): success or a 4xx beyond",
     "target-errors": "AWS's JSON services answer a missing or unknown X-Amz-Target with 400 "
                      "UnknownOperationException; AWS answers a request it cannot route with 404 "
                      "UnknownOperationException, as emulators (floci) do for an unknown target; the Storage "
@@ -380,6 +382,16 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      "present, a map of strings).",
      f"{REF} > Errors; botocore model > StorageGatewayError, ErrorCode; {SMITHY} > null members; "
      "observed: DynamoDB Local answers \"message\": null", "MUST", (), None),
+    ("response.error-status", "An error type the sources name is answered with a status they give it "
+     "wherever it comes (every error of the reference page is a 400, authentication errors 400 or 403, "
+     "UnknownOperationException 400 or 404): a malformed HTTP request's SerializationException too.",
+     f"{REF} > Errors (HTTP status code 400); {NOTES} > Errors, Observed answers; every type-status pair "
+     "the rulebook accepts", "MUST", (), None),
+    ("response.date", "A Date header, when sent, is an HTTP-date (IMF-fixdate, or one of the two obsolete "
+     "forms every recipient must read).",
+     f"HTTP/1.1 semantics (RFC 9110 > 5.6.7, 6.6.1); {NOTES} > The response (the AWS SDK for JavaScript "
+     "v3 corrects its clock from a response's Date)",
+     "MUST", (), None),
     ("response.success-schema", "A 200 body validates against the CreateSnapshotResponse schema "
      "(SnapshotId snap- followed by 8 or 17 hex digits; members it does not define are ignored; a "
      "VolumeARN the botocore model's pattern allows is accepted).",

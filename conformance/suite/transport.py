@@ -350,10 +350,13 @@ class Transport:
             body = case.raw_body if case.raw_body is not None else envelope.serialise(case.params)
             read = framing.signed_body(defect, body)   # the body a correct server reads
             headers = self._headers(case, read)
-            if defect.target is not None:   # signed over the target sent, as SigV4 canonicalises it
-                signed = self._signer.own(case.method, read, None, ["host", "x-amz-date"], path=defect.target)
+            extra = framing.signed_extra(defect)
+            if defect.target is not None or extra:   # signed over the target and the fields sent
+                lower = {name.lower(): value for name, value in extra.items()}
+                signed = self._signer.own(case.method, read, None, ["host", "x-amz-date", *lower], lower,
+                                          path=defect.target)
                 headers = {n: v for n, v in headers.items() if n.lower() not in {k.lower() for k in signed}}
-                headers.update(signed)
+                headers.update({**signed, **extra})
         except (KeyError, TypeError, ValueError) as exc:
             request = SentRequest(case.method, self.url, {}, b"")
             return redacted(self._secrets, case, request, error=f"request not built: {exc!r}")

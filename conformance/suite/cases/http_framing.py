@@ -18,6 +18,7 @@ from conformance.suite.model import Case
 
 def framing_cases(ctx: Context, profile: str) -> list[Case]:
     """One case per defect of ``profile`` (:func:`conformance.suite.framing.for_profile`)."""
-    return [replace(make_case(ctx, defect.rule, f"framing/{defect.name}", point=defect.point,
-                              allowed=defect.allowed), framing=defect.name)
-            for defect in framing.for_profile(profile)]
+    cases = [make_case(ctx, defect.rule, f"framing/{defect.name}", point=defect.point, allowed=defect.allowed)
+             for defect in framing.for_profile(profile)]
+    return [replace(case, framing=defect.name, method=defect.method or case.method)
+            for case, defect in zip(cases, framing.for_profile(profile), strict=True)]
