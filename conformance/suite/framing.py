@@ -5,16 +5,20 @@ through it.  Each :class:`Defect` is one way of breaking the framing of an other
 correctly signed CreateSnapshot request: a body without Content-Length or Transfer-Encoding, a
 Content-Length longer, shorter, not a number, negative or given twice, a chunked body with a bad
 chunk size, without its last chunk or with a chunk longer than declared, both Content-Length and
-Transfer-Encoding, a version HTTP/1.1 servers do not speak; and correct requests in forms every
+Transfer-Encoding, a version HTTP/1.1 servers do not speak, a request line that breaks its grammar
+(no version, HTTP/0.9's form, a lower-case version or method); correct requests in forms every
 HTTP/1.1 server must read: with ``Expect: 100-continue``, a chunked body, an absolute-form
-target, or written in several parts.  The signature covers the bytes a correct server reads as
-the body (RFC 9112 > 6.3: none without a length, the declared length when it is shorter; the
-body meant when the message is broken), so that the framing is the only defect.
+target, written in several parts, a signed header in several field lines; and sizes RFC 9112
+leaves to the server (a long request line, header line or header section: served or a 4xx).
+The signature covers the bytes a correct server reads as the body (RFC 9112 > 6.3: none without
+a length, the declared length when it is shorter; the body meant when the message is broken), so
+that the framing is the only defect.
 
 :func:`send` writes the request with :meth:`RawRequest.wire` over a new connection (TLS for
-https), then shuts its sending side (a correct server has then seen all it will get: a hang
-until the timeout is a failure), and reads one answer with ``http.client``, skipping interim
-``100 Continue`` answers, under the transport's cap and wall-clock watchdog.  A TLS connection
+https), then shuts its sending side unless the defect keeps it open (a correct server has then
+seen all it will get: a hang until the timeout is a failure), and reads one answer with
+``http.client``, skipping interim ``100 Continue`` answers, under the transport's cap and
+wall-clock watchdog; an answer cut before its Content-Length is marked truncated.  A TLS connection
 cannot be half-closed and still read (Python's ssl module drops the session on shutdown), so on
 https the client does not shut its side and a server still waiting at the timeout is not judged.
 :func:`unanswered` judges an exchange that got no answer at all: a closed connection is an
