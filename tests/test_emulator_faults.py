@@ -229,6 +229,10 @@ PROBES: dict[str, Probe] = {
     "future-dates-accepted": Probe(create_with(when=datetime.now(UTC) + timedelta(hours=1)), succeeded),
     "scope-unchecked": Probe(create_with(region="eu-west-1"), succeeded),
     "payload-unchecked": Probe(tampered_body, succeeded),
+    "payload-hash-reserialised": Probe(
+        lambda ep, post: [post(ep, raw=envelope.serialise({"VolumeARN": ep.volume_arn,
+                                                           "SnapshotDescription": "fault probe"}))],
+        error_type_is("InvalidSignatureException")),
     "target-missing-accepted": Probe(create_with(target=None), succeeded),
     "target-service-ignored": Probe(create_with(target="NoSuchService_20130630.CreateSnapshot"), succeeded),
     "method-ignored": Probe(with_method("GET"), succeeded),

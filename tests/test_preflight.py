@@ -3,6 +3,7 @@ failing rules; an endpoint that does not speak the API gets its diagnosis first.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conformance.protocol import envelope
 from conformance.protocol.credentials import EXAMPLE_CREDENTIALS
 from conformance.suite import preflight
 from conformance.suite.model import Exchange, Response, SentRequest
@@ -94,7 +96,6 @@ def test_a_correct_setup_passes_the_preflight_with_one_request_more_at_most(serv
                                                                           tmp_path: Path) -> None:
     done = run_cli("run", "--endpoint", served, "--report-dir", str(tmp_path / "r"), "--volume-arn", VOLUME)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
-    import json
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     assert report["requests_sent"] <= report["cases_generated"] + 1
 
@@ -133,3 +134,74 @@ def test_a_validation_answer_to_the_probe_is_no_setup_problem() -> None:
     body = b'{"__type": "ValidationException", "message": "1 validation error detected"}'
     answer = _exchange(400, body, "application/x-amz-json-1.1")
     assert preflight.auth_problem(answer, "http://h/", "r") is None
+
+
+# --- a signature check that depends on the JSON layout is the endpoint's deviation ------------------
+
+@pytest.fixture(scope="module")
+def served_reserialising() -> Iterator[str]:
+    with serve("--fault", "payload-hash-reserialised") as url:
+        yield url
+
+
+def test_an_endpoint_hashing_the_body_reserialised_fails_payload_hash_with_exit_1_not_a_credentials_error(
+        served_reserialising: str, tmp_path: Path) -> None:
+    done = run_cli("run", "--endpoint", served_reserialising, "--profile", "quick",
+                   "--report-dir", str(tmp_path / "r"))
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr
+    assert "refused the run's credentials" not in done.stderr + done.stdout
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("diagnosis: the endpoint's signature check depends on how the JSON body")
+    assert "the credentials are not at fault" in first and preflight.PAYLOAD_HASH_RULE in first
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert preflight.PAYLOAD_HASH_RULE in report["failing_rules"]
+    rule = next(r for r in report["rules"] if r["id"] == preflight.PAYLOAD_HASH_RULE)
+    evidence = rule["failures"][0]["extra"]
+    assert "InvalidSignatureException" in evidence["refused"]["answer"]
+    assert "ValidationException" in evidence["accepted"]["answer"]
+    assert json.loads(evidence["refused"]["body"]) == json.loads(evidence["accepted"]["body"])
+    assert evidence["refused"]["body"] != evidence["accepted"]["body"]
+
+
+def test_a_wrong_secret_is_still_exit_2_with_its_hint_when_every_layout_is_refused(
+        served_reserialising: str, tmp_path: Path) -> None:
+    done = run_cli("run", "--endpoint", served_reserialising, "--report-dir", str(tmp_path / "r"),
+                   env={"AWS_SECRET_ACCESS_KEY": "not-the-secret"})
+    assert done.returncode == 2, done.stdout[-2000:] + done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert "refused the run's credentials" in lines[0] and "InvalidSignatureException" in lines[0]
+    assert "hint: check the secret key (AWS_SECRET_ACCESS_KEY) and --region" in lines[-1]
+    assert not (tmp_path / "r").exists()
+
+
+def test_each_layout_probe_is_the_auth_probes_json_value_in_other_bytes_that_validation_refuses() -> None:
+    probe = preflight.auth_probe(None, "us-east-2")
+    layouts = preflight.layout_probes(probe)
+    assert len(layouts) == len(preflight.LAYOUTS) and 1 <= len(layouts) <= 2
+    bodies = {case.raw_body for case in layouts}
+    assert len(bodies) == len(layouts) and envelope.serialise(probe.params) not in bodies
+    for case in layouts:
+        assert case.raw_body is not None and json.loads(case.raw_body) == probe.params
+        assert not case.creates and case.allowed == probe.allowed and case.id != probe.id
+
+
+@pytest.mark.parametrize(("status", "error_type", "past"), [
+    (400, "ValidationException", True),
+    (200, None, True),
+    (400, "InvalidSignatureException", False),
+    (403, "UnrecognizedClientException", False),
+    (400, "ThrottlingException", False),
+    (429, "TooManyRequestsException", False),
+    (500, "InternalFailure", False),
+], ids=["validation", "success", "signature", "unknown-key", "throttled", "429", "500"])
+def test_only_an_answer_given_after_the_signature_check_counts_as_past_authentication(
+        status: int, error_type: str | None, past: bool) -> None:
+    body = f'{{"__type": "{error_type}"}}'.encode() if error_type else b'{"SnapshotId": "snap-1"}'
+    assert preflight.past_authentication(_exchange(status, body, "application/x-amz-json-1.1")) is past
+
+
+def test_only_a_signature_error_sends_the_layout_probes() -> None:
+    kinds = {t: preflight.signature_refused(_exchange(400, f'{{"__type": "{t}"}}'.encode(),
+                                                      "application/x-amz-json-1.1"))
+             for t in preflight.AUTH_HINTS}
+    assert {t for t, refused in kinds.items() if refused} == preflight.SIGNATURE_ERRORS

@@ -241,6 +241,10 @@ _ALL: tuple[Fault, ...] = (
           "canonicalises a signed Content-Type as application/x-amz-json-1.1, not as received: a "
           "Content-Type altered after signing (a charset added) goes unseen",
           "authentication.signature"),
+    Fault("payload-hash-reserialised",
+          "hashes the body parsed and written again by json.dumps (', ' and ': '), not the bytes received: "
+          "a request signed over compact JSON is refused with InvalidSignatureException",
+          "authentication.payload-hash"),
     # -- the canonical headers as received -------------------------------------------------------
     Fault("host-from-listen-address",
           "canonicalises host as the address it listens on (127.0.0.1:<port>), not the Host received: "

@@ -13,8 +13,12 @@ the transports, the scoreboard and the circuit breaker.  Its steps are
 Against an external endpoint the preflight (:mod:`conformance.suite.preflight`) comes first:
 ``check_setup()`` (one probe, before ListVolumes) and ``check_volume(cases)`` (the first case
 that should succeed, alone) turn a setup mistake into one usage error (exit 2) instead of
-failing rules.  A run interrupted (Ctrl-C, SIGTERM: :class:`Interrupted`) stops sending and
-returns what finished, marked incomplete.
+failing rules.  A signature error to the probe or to the first valid case (embedded target too)
+is first told apart from a wrong secret by ``check_layout``: the probe's JSON value laid out
+otherwise, each signed over its own bytes; if one gets past authentication, the endpoint hashes
+something other than the body as sent (a payload-hash failure, the run goes on).  A run
+interrupted (Ctrl-C, SIGTERM: :class:`Interrupted`) stops sending and returns what finished,
+marked incomplete.
 
 :func:`run` chains them for a whole run and returns a :class:`RunResult`; the pytest plugin calls
 ``send`` once per rule item, and replay sends its recorded case through the same ``send``.
@@ -37,7 +41,7 @@ from conformance.suite import preflight
 from conformance.suite.budget import OVER_CAP, Counts, SnapshotBudget
 from conformance.suite.cases.arns import missing_volume_arn
 from conformance.suite.config import BREAKER_THRESHOLD, RunConfig, validate
-from conformance.suite.model import Case, Exchange
+from conformance.suite.model import Case, Exchange, Failure
 from conformance.suite.pool import TransportPool
 from conformance.suite.results import RunResult
 from conformance.suite.scoreboard import Scoreboard
@@ -128,6 +132,8 @@ class Session:
         self.probed = False
         self.preflighted: set[str] = set()    # ids of cases the preflight already sent
         self.diagnosis: str | None = None     # the preflight's finding, shown before everything
+        self.layout_checked = False           # check_layout probed (it does once)
+        self.valid_seen = False               # the first valid case was answered
 
     @property
     def stopped(self) -> str | None:
@@ -146,8 +152,9 @@ class Session:
         try:
             arns = _volume_arns(self.pool.get().list_volumes())
         except DiscoveryError:
-            if self.probes and preflight.foreign_answer(self.probes):
-                # not a Storage Gateway at all: judge CreateSnapshot anyway, on a placeholder volume
+            if self.probes and (self.diagnosis or preflight.foreign_answer(self.probes)):
+                # not a Storage Gateway at all, or a deviation found already: judge CreateSnapshot
+                # anyway, on a placeholder volume
                 return preflight.auth_probe(None, self.target.region).params["VolumeARN"]
             raise
         except UsageError:
@@ -182,6 +189,8 @@ class Session:
         if exchange.response is None:
             raise EndpointError(f"cannot reach {self.target.url}: {one_line(exchange.error or 'no answer')}")
         self.probes.append(exchange)
+        if self.check_layout(exchange):
+            return               # the endpoint's deviation, not the credentials': the run goes on
         problem = preflight.auth_problem(exchange, self.target.url, self.target.region)
         if problem:
             raise UsageError(problem)
@@ -204,6 +213,43 @@ class Session:
                 raise UsageError(problem)
         self.diagnosis = self.diagnosis or preflight.foreign_answer(self.probes)
         return [c for c in cases if c.id not in self.preflighted]
+
+    def check_layout(self, refused: Exchange) -> bool:
+        """Once, when a correctly signed request is refused for its signature: the auth probe sent
+        compact (again, unless ``refused`` is it) and in each other layout of its JSON value, each
+        signed over its own bytes.  True (a payload-hash failure recorded, the diagnosis set) when
+        the compact one is refused for its signature and another layout gets past authentication."""
+        if self.layout_checked or not preflight.signature_refused(refused):
+            return False
+        self.layout_checked = True
+        probe = preflight.auth_probe(self.config.volume_arn, self.target.region)
+        control = refused if refused.case == probe else self._probe(probe)
+        if control is None or not preflight.signature_refused(control):
+            return False
+        for case in preflight.layout_probes(probe):
+            accepted = self._probe(case)
+            if accepted is not None and preflight.past_authentication(accepted):
+                self._record_failure(preflight.layout_failure(control, accepted))
+                self.diagnosis = self.diagnosis or preflight.layout_diagnosis(control, accepted)
+                return True
+        return False
+
+    def _probe(self, case: Case) -> Exchange | None:
+        """A probe sent as the volume probe is: admitted by the budget, its answer counted there."""
+        if not self._admit(case):
+            return None
+        exchange = self.pool.send(case)
+        self.budget.answered(exchange)
+        return exchange
+
+    def _record_failure(self, failure: Failure) -> None:
+        """A failure the preflight found, on the scoreboard as the checks' failures are."""
+        tally = self.board.tally(failure.rule_id)
+        tally.cases += 1
+        tally.failure_count += 1
+        if len(tally.failures) < self.board.max_evidence:
+            tally.failures.append(failure)
+        self.board.failure_keys[baselines.failure_key(failure)] += 1
 
     # --- 3. sending and checking ---------------------------------------------------------------
 
@@ -262,6 +308,9 @@ class Session:
         self.budget.answered(exchange)
         self.exchanges.append(exchange)
         self.board.record(exchange)
+        if not self.valid_seen and preflight.is_valid_case(exchange.case):
+            self.valid_seen = True
+            self.check_layout(exchange)       # the first valid case refused for its signature?
         self._watch_transport(exchange)
         if self.on_exchange:
             self.on_exchange(exchange)

@@ -9,6 +9,11 @@ first case that should succeed goes first, alone.  What their answers mean:
 
 * an authentication error to a correctly signed request: the run's region, key, secret, token or
   clock is wrong, not the endpoint (exit 2, the server's message and a hint naming the setting);
+* but a *signature* error where the same probe, its JSON value laid out otherwise
+  (:data:`LAYOUTS`) and signed over its own bytes, gets past authentication: the endpoint's payload
+  hash depends on how the JSON is written, not on the bytes sent (docs/protocol.md > SigV4, JSON
+  text).  That is the endpoint's deviation: a failure of ``authentication.payload-hash`` with both
+  requests as evidence, the diagnosis shown first, and the run goes on (exit 1);
 * ``VolumeNotFound``/``GatewayNotFound`` to a valid request naming ``--volume-arn``: the volume is
   not there (exit 2, naming it);
 * both answers the same answer that no AWS JSON service gives (HTML, a 404 page, a bare 500): the
@@ -19,12 +24,16 @@ The tables below are data; each row cites its source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
 from conformance.protocol import envelope
 from conformance.suite.cases.arns import parse_arn
-from conformance.suite.model import Case, Exchange, Response
+from conformance.suite.model import Case, Exchange, Failure, Response
 from conformance.suite.rules import VALIDATION
+from conformance.suite.transport import THROTTLING_TYPES, TRANSIENT_STATUSES
 
 PROBE_RULE = "preflight"
 DESCRIPTION_MAX = 255      # schemas/CreateSnapshotRequest: SnapshotDescription maxLength (API page)
@@ -61,6 +70,18 @@ MESSAGE_HINTS: tuple[tuple[str, str], ...] = (
 # docs/protocol.md > Observed answers: an unknown volume (or its gateway).
 VOLUME_NOT_FOUND = frozenset({"VolumeNotFound", "GatewayNotFound"})
 
+# The authentication errors that say "the signature is not the one I computed" (AUTH_HINTS' rows for
+# a secret or a region): the ones a verifier that hashes other bytes than it received also gives.
+SIGNATURE_ERRORS = frozenset({"InvalidSignatureException", "SignatureDoesNotMatch"})
+PAYLOAD_HASH_RULE = "authentication.payload-hash"   # SigV4: the payload hash is over the body as sent
+COMPACT_LAYOUT = "compact (',' and ':'), as the suite writes JSON"   # envelope.serialise
+# The same JSON value written otherwise: whitespace carries no meaning (docs/protocol.md > JSON text),
+# the payload hash is over the bytes as they travel (docs/protocol.md > SigV4).  (name, writer)
+LAYOUTS: tuple[tuple[str, Callable[[Any], str]], ...] = (
+    ("json.dumps's default layout (', ' and ': ')", json.dumps),
+    ("one member per line, indented by two spaces", lambda value: json.dumps(value, indent=2) + "\n"),
+)
+
 
 def auth_probe(volume_arn: str | None, region: str) -> Case:
     """A correctly signed CreateSnapshot that validation must refuse (it cannot create anything)."""
@@ -70,13 +91,28 @@ def auth_probe(volume_arn: str | None, region: str) -> Case:
                 allowed=VALIDATION, id="preflight")
 
 
+def is_valid_case(case: Case) -> bool:
+    """A correctly signed case whose only acceptable answer is success."""
+    return (case.creates and case.signing == "sigv4" and bool(case.allowed)
+            and all(o.error_type is None for o in case.allowed))
+
+
 def volume_probe(cases: list[Case]) -> Case | None:
     """The first correctly signed case whose only acceptable answer is success (it names the volume)."""
-    for case in cases:
-        if (case.creates and case.signing == "sigv4" and case.allowed
-                and all(o.error_type is None for o in case.allowed)):
-            return case
-    return None
+    return next((case for case in cases if is_valid_case(case)), None)
+
+
+def layout_probes(probe: Case) -> list[Case]:
+    """``probe``'s JSON value in each of :data:`LAYOUTS`, sent as those bytes (and signed over them)."""
+    return [replace(probe, signature=f"{probe.signature}/layout-{i}", id=f"{probe.id}-layout-{i}",
+                    raw_body=write(probe.params).encode("utf-8"))
+            for i, (_name, write) in enumerate(LAYOUTS, 1)]
+
+
+def layout_name(case: Case) -> str:
+    """The :data:`LAYOUTS` row a layout probe was written with ("compact" for the suite's own)."""
+    index = case.id.rpartition("-layout-")[2]
+    return LAYOUTS[int(index) - 1][0] if index.isdigit() else COMPACT_LAYOUT
 
 
 # --- reading an answer --------------------------------------------------------------------------
@@ -178,3 +214,47 @@ def foreign_answer(exchanges: list[Exchange]) -> str | None:
         return None
     return (f"every preflight request got {answers[0].describe()}, an answer no AWS JSON service "
             "gives: this endpoint does not seem to implement Storage Gateway CreateSnapshot")
+
+
+# --- a signature that depends on the JSON layout ------------------------------------------------------
+
+def signature_refused(exchange: Exchange) -> bool:
+    """The answer says the request's signature is not the one the endpoint computed."""
+    resp = exchange.response
+    return (resp is not None and not 200 <= resp.status < 300
+            and read_answer(exchange).error_type in SIGNATURE_ERRORS)
+
+
+def past_authentication(exchange: Exchange) -> bool:
+    """An answer an AWS JSON service gives once the signature has been accepted: not an
+    authentication error, not throttling or unavailability (which may come before the check)."""
+    answer = read_answer(exchange)
+    return (answer.status is not None and answer.aws_shaped and answer.status < 500
+            and answer.status not in TRANSIENT_STATUSES and answer.error_type not in AUTH_HINTS
+            and answer.error_type not in THROTTLING_TYPES)
+
+
+def _evidence(exchange: Exchange) -> dict[str, str]:
+    return {"case_id": exchange.case.id, "layout": layout_name(exchange.case),
+            "body": exchange.request.body.decode("utf-8", "replace"),
+            "answer": read_answer(exchange).describe()}
+
+
+def layout_failure(refused: Exchange, accepted: Exchange) -> Failure:
+    """The payload-hash failure: ``refused`` and ``accepted`` carry one JSON value, each correctly
+    signed over its own bytes; only the layout differs, and only one got past authentication."""
+    reason = (f"a correctly signed request was refused ({read_answer(refused).describe()}) while the same "
+              f"JSON value written in {layout_name(accepted.case)} ({accepted.case.id}), signed over its "
+              f"own bytes, got past authentication ({read_answer(accepted).describe()}): the payload hash "
+              "is not computed over the body as sent")
+    evidence = replace(refused, case=replace(refused.case, rule_id=PAYLOAD_HASH_RULE))   # replayed there
+    return Failure(PAYLOAD_HASH_RULE, refused.case.id, reason, evidence,
+                   {"refused": _evidence(refused), "accepted": _evidence(accepted)})
+
+
+def layout_diagnosis(refused: Exchange, accepted: Exchange) -> str:
+    """The line shown first: the endpoint, not the run's credentials, is at fault."""
+    return (f"the endpoint's signature check depends on how the JSON body is laid out: a correctly signed "
+            f"probe written compact got {read_answer(refused).describe()}, the same value written in "
+            f"{layout_name(accepted.case)} got {read_answer(accepted).describe()}; the credentials are "
+            f"not at fault ({PAYLOAD_HASH_RULE}: the payload hash is over the body as sent)")
