@@ -34,7 +34,7 @@ from conformance.protocol.envelope import (
     sanitize_error_type,
 )
 from conformance.suite.cases.arns import parse_arn
-from conformance.suite.checks import MUST, read_answer
+from conformance.suite.checks import HTTP_DATE, MUST, read_answer
 from conformance.suite.model import Case, Exchange
 from conformance.suite.scoreboard import Scoreboard
 from conformance.suite.target import Target
@@ -206,6 +206,15 @@ def _request_id(ex: Exchange, body: Any, norm: Normaliser) -> Any:
     return "present" if (_header(ex, REQUEST_ID_HEADER) or "").strip() else "absent"
 
 
+def _date_form(ex: Exchange, body: Any, norm: Normaliser) -> Any:
+    if ex.response is None:
+        return None
+    value = _header(ex, "date")
+    if value is None:
+        return "absent"
+    return "HTTP-date" if HTTP_DATE.fullmatch(value) else "not an HTTP-date"
+
+
 Extract = Callable[[Exchange, Any, Normaliser], Any]
 
 # aspect -> (what is compared, why it matters); the order is the order of the reports.
@@ -219,6 +228,8 @@ ASPECTS: dict[str, tuple[Extract, str]] = {
     "x-amzn-errortype": (_error_type_header, "the error type header, sanitised (docs/protocol.md > Errors)"),
     "request id": (_request_id, "x-amzn-RequestId present (docs/protocol.md > The response); its "
                                 "value differs on every answer and is not compared"),
+    "date": (_date_form, "the Date header's form, an HTTP-date or not (docs/protocol.md > The response); "
+                         "its value differs on every answer and is not compared"),
 }
 
 

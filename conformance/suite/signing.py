@@ -16,6 +16,7 @@ The cases read the rule of each mode from :data:`MODES`; the transport signs wit
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -227,6 +228,11 @@ def _library(which: str) -> Sign:
     return lambda s, method, body, _t: s.lib(which, method, body)
 
 
+def _relaid(body: bytes) -> bytes:
+    """body-relaid: the same JSON value written with Python's default separators (other bytes)."""
+    return json.dumps(json.loads(body)).encode("utf-8")
+
+
 def _dated(offset: timedelta) -> Sign:
     return lambda s, method, body, _t: s.own(method, body, datetime.now(UTC) + offset, ["host", "x-amz-date"])
 
@@ -252,6 +258,9 @@ MODES: tuple[SigningMode, ...] = (
                 _dated(EXPIRED_BY)),
     SigningMode("body-tampered", "authentication.payload-hash", "signed over {}, the case's body sent",
                 lambda s, m, b, t: s.lib("sigv4", m, TAMPER_SIGNED_BODY)),
+    SigningMode("body-relaid", "authentication.payload-hash", "signed over the case's JSON value in "
+                "json.dumps's default layout (', ', ': '), the compact body sent",
+                lambda s, m, b, t: s.lib("sigv4", m, _relaid(b))),
     SigningMode("host-unsigned", "authentication.host-signed", "host left out of SignedHeaders",
                 lambda s, m, b, t: s.own(m, b, None, ["x-amz-date"])),
     SigningMode("header-tampered", "authentication.signature",
