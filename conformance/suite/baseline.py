@@ -66,6 +66,10 @@ class KeyedScoreboard(Scoreboard):
             self.failure_keys[failure_key(failure)] += 1
         return found
 
+    def add_failure(self, failure: Failure) -> None:
+        super().add_failure(failure)
+        self.failure_keys[failure_key(failure)] += 1
+
 
 # --- the file -----------------------------------------------------------------------------------
 

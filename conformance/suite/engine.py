@@ -41,7 +41,7 @@ from conformance.suite import preflight
 from conformance.suite.budget import OVER_CAP, Counts, SnapshotBudget
 from conformance.suite.cases.arns import missing_volume_arn
 from conformance.suite.config import BREAKER_THRESHOLD, RunConfig, validate
-from conformance.suite.model import Case, Exchange, Failure
+from conformance.suite.model import Case, Exchange
 from conformance.suite.pool import TransportPool
 from conformance.suite.results import RunResult
 from conformance.suite.scoreboard import Scoreboard
@@ -229,7 +229,7 @@ class Session:
         for case in preflight.layout_probes(probe):
             accepted = self._probe(case)
             if accepted is not None and preflight.past_authentication(accepted):
-                self._record_failure(preflight.layout_failure(control, accepted))
+                self.board.add_failure(preflight.layout_failure(control, accepted))
                 self.diagnosis = self.diagnosis or preflight.layout_diagnosis(control, accepted)
                 return True
         return False
@@ -241,15 +241,6 @@ class Session:
         exchange = self.pool.send(case)
         self.budget.answered(exchange)
         return exchange
-
-    def _record_failure(self, failure: Failure) -> None:
-        """A failure the preflight found, on the scoreboard as the checks' failures are."""
-        tally = self.board.tally(failure.rule_id)
-        tally.cases += 1
-        tally.failure_count += 1
-        if len(tally.failures) < self.board.max_evidence:
-            tally.failures.append(failure)
-        self.board.failure_keys[baselines.failure_key(failure)] += 1
 
     # --- 3. sending and checking ---------------------------------------------------------------
 

@@ -119,6 +119,14 @@ class Scoreboard:
         if failure:
             found.append(failure)
 
+    def add_failure(self, failure: Failure) -> None:
+        """A failure found outside the checks (the preflight's), tallied as theirs are."""
+        tally = self.tally(failure.rule_id)
+        tally.cases += 1
+        tally.failure_count += 1
+        if len(tally.failures) < self.max_evidence:
+            tally.failures.append(failure)
+
     def skip(self, case: Case, reason: str) -> None:
         """A case that was not sent (snapshot cap, circuit breaker, ...)."""
         self.skipped[reason] += 1
