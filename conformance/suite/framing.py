@@ -185,7 +185,7 @@ DEFECTS: tuple[Defect, ...] = (
            "envelope.method", ANY_4XX, lambda b: Framed(V11, _length(len(b)), b, b), method="post"),
     Defect("empty-lines-first", "a valid request after two empty lines (RFC 9112 > 2.2: a server "
            "should ignore at least one): served, or refused", FRAMING_RULE, SUCCESS_OR_4XX,
-           lambda b: Framed(V11, _length(len(b)), b, b), lead="\r\n\r\n"),
+           lambda b: Framed(V11, _length(len(b)), b, b), lead="\r\n\r\n", point="framing-open"),
     # -- sizes RFC 9112 leaves to the server (a line, the header section): read, or refused ----
     Defect("target-long", f"a valid request whose target is {LONG:,} characters long (a query signed as "
            "sent): served, or refused with a 4xx (414)", FRAMING_RULE, SUCCESS_OR_4XX,
@@ -236,6 +236,19 @@ def build(defect: Defect, method: str, path: str, fields: FIELDS, body: bytes, t
             [(name, v) for v in defect.repeat] if name == REPEATED_HEADER else [(name, value)]))
     return RawRequest(f"{method} {path} {framed.version}", fields, framed.payload,
                       half_closed=defect.half_close and not tls, lead=defect.lead)
+
+
+def resigned(defect: Defect, headers: dict[str, str], own: Callable[..., dict[str, str]], method: str,
+             read: bytes) -> dict[str, str]:
+    """``headers`` signed again (with ``own``, the signer's own SigV4) over what the defect sends
+    beyond the case: its target and its added fields."""
+    extra = signed_extra(defect)
+    if defect.target is None and not extra:
+        return headers
+    lower = {name.lower(): value for name, value in extra.items()}
+    signed = own(method, read, None, ["host", "x-amz-date", *lower], lower, path=defect.target)
+    kept = {n: v for n, v in headers.items() if n.lower() not in {k.lower() for k in signed}}
+    return {**kept, **signed, **extra}
 
 
 def signed_extra(defect: Defect) -> dict[str, str]:

@@ -105,6 +105,13 @@ class RawRequest:
     def version(self) -> str:
         return self.line.rpartition(" ")[2]
 
+    def joined(self) -> dict[str, str]:
+        """The fields by name, a repeated one's values joined by ', ' (as a report shows them)."""
+        shown: dict[str, str] = {}
+        for name, value in self.fields:
+            shown[name] = f"{shown[name]}, {value}" if name in shown else value
+        return shown
+
     def wire(self) -> bytes:
         head = "".join(f"{name}: {value}\r\n" for name, value in self.fields)
         return f"{self.lead}{self.line}\r\n{head}\r\n".encode("latin-1") + self.payload

@@ -130,7 +130,8 @@ DISPUTES: dict[str, str] = {
                     "as chunked or refuse it (success or a 4xx), and RFC 9110 gives 505 (HTTP Version Not "
                     "Supported) for a major version it does not speak, beside a 4xx; it leaves the longest "
                     "request line, header line and header section a server reads to the server (RFC 9112 > "
-                    "2.3, 3, 5): success or a 4xx beyond",
+                    "2.3, 3, 5): success or a 4xx beyond; and whether more than one empty line before a "
+                    "request line is skipped (RFC 9112 > 2.2 asks for one): success or a 4xx",
     "target-errors": "AWS's JSON services answer a missing or unknown X-Amz-Target with 400 "
                      "UnknownOperationException; AWS answers a request it cannot route with 404 "
                      "UnknownOperationException, as emulators (floci) do for an unknown target; the Storage "

@@ -349,24 +349,14 @@ class Transport:
             defect = framing.BY_NAME[case.framing or ""]
             body = case.raw_body if case.raw_body is not None else envelope.serialise(case.params)
             read = framing.signed_body(defect, body)   # the body a correct server reads
-            headers = self._headers(case, read)
-            extra = framing.signed_extra(defect)
-            if defect.target is not None or extra:   # signed over the target and the fields sent
-                lower = {name.lower(): value for name, value in extra.items()}
-                signed = self._signer.own(case.method, read, None, ["host", "x-amz-date", *lower], lower,
-                                          path=defect.target)
-                headers = {n: v for n, v in headers.items() if n.lower() not in {k.lower() for k in signed}}
-                headers.update({**signed, **extra})
+            headers = framing.resigned(defect, self._headers(case, read), self._signer.own, case.method, read)
         except (KeyError, TypeError, ValueError) as exc:
             request = SentRequest(case.method, self.url, {}, b"")
             return redacted(self._secrets, case, request, error=f"request not built: {exc!r}")
         raw = framing.build(defect, case.method, self.path, tuple(headers.items()), body,
                             self.url.startswith("https:"))
-        shown: dict[str, str] = {}
-        for name, value in raw.fields:
-            shown[name] = f"{shown[name]}, {value}" if name in shown else value
         secrets = self._secrets.with_sent(headers)
-        request = SentRequest(case.method, self.url, shown, raw.payload, raw)
+        request = SentRequest(case.method, self.url, raw.joined(), raw.payload, raw)
         remaining = self._remaining()
         if (remaining is not None and remaining <= 0) or self._aborted.is_set():
             why = "interrupted" if self._aborted.is_set() else "run time budget spent"
