@@ -48,7 +48,8 @@ def framed_answer(ep: ReferenceEndpoint, name: str) -> bytes:
                                                    if k.lower() not in ("content-length", "x-sgw-probe")),
               *(("X-Sgw-Probe", value) for value in defect.repeat), *framed.fields, ("Connection", "close")]
     target = f"http://127.0.0.1:{ep.port}/" if defect.absolute else defect.target or "/"
-    head = f"{defect.lead}{method} {target} {framed.version}\r\n" + "".join(
+    first = f"{defect.first_line}\r\n" if defect.first_line else ""
+    head = f"{defect.lead}{method} {target} {framed.version}\r\n{first}" + "".join(
         f"{k}: {v}\r\n" for k, v in fields) + "\r\n"
     with socket.create_connection(("127.0.0.1", ep.port), timeout=10 if defect.half_close else 3) as sock:
         sock.sendall(head.encode("latin-1"))

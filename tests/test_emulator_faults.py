@@ -321,6 +321,8 @@ PROBES: dict[str, Probe] = {
     "repeated-header-first-value": Probe(
         lambda ep, post: [framed_answer(ep, "header-repeated")],
         lambda a: a[0].startswith(b"HTTP/1.1 400 ") and b"InvalidSignature" in a[0]),
+    "header-lines-lenient": Probe(lambda ep, post: [framed_answer(ep, "header-name-space")],
+                                  lambda a: a[0].startswith(b"HTTP/1.1 200 ")),
     "no-length-read-to-close": Probe(lambda ep, post: [framed_answer(ep, "no-length-open")],
                                      lambda a: a[0] == TIMED_OUT),
     "http-refusals-422": Probe(lambda ep, post: [framed_answer(ep, "version-2")],

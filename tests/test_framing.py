@@ -101,7 +101,7 @@ def close_after_head(sock: socket.socket, received: list[bytes]) -> None:
 # --- the table and the cases ----------------------------------------------------------------------
 def test_each_profile_sends_its_framing_cases_labelled_with_their_rule_and_counted_as_creating() -> None:
     counts = {p: len(framing_cases(CTX, p)) for p in ("quick", "ci", "thorough")}
-    assert counts == {"quick": 12, "ci": 30, "thorough": len(framing.DEFECTS)}
+    assert counts == {"quick": 12, "ci": 32, "thorough": len(framing.DEFECTS)}
     for case in CASES.values():
         defect = framing.BY_NAME[case.framing or ""]
         assert case.rule_id == defect.rule and case.allowed == defect.allowed
@@ -258,10 +258,12 @@ def test_a_repeated_header_is_written_one_line_per_value_and_signed_as_the_value
 
 def test_the_request_line_defects_write_their_method_version_and_leading_empty_lines() -> None:
     with serving(answer_at_eof()) as (url, received):
-        for name in ("request-line-0.9", "method-lower-case", "empty-lines-first", "request-line-no-version"):
+        for name in ("request-line-0.9", "method-lower-case", "empty-lines-first", "request-line-no-version",
+                     "header-name-space"):
             send(url, name, timeout=3)
     assert [r.split(b"\r\n", 1)[0] for r in received[:2]] == [b"GET / ", b"post / HTTP/1.1"]
     assert received[2].startswith(b"\r\n\r\nPOST / HTTP/1.1\r\n") and received[3].startswith(b"POST / \r\n")
+    assert received[4].startswith(b"POST / HTTP/1.1\r\nX-Sgw-Probe : 1\r\nHost: ")
 
 
 def test_no_curl_line_is_offered_for_a_framing_case_since_curl_cannot_break_the_framing() -> None:

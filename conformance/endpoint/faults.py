@@ -262,6 +262,9 @@ _ALL: tuple[Fault, ...] = (
     Fault("incomplete-body-500", "a body that ends before its Content-Length or its last chunk, a broken "
           "chunk, or a Content-Length that is not a byte count, answered 500 InternalFailure",
           "envelope.http-framing"),
+    Fault("header-lines-lenient", "skips a header line that is no 'name: value' (a bare token) and "
+          "strips whitespace before a colon, then reads the fields on: such a request is served",
+          "envelope.http-framing"),
     Fault("no-length-read-to-close", "reads a body without Content-Length or chunks until the client "
           "closes its side, where RFC 9112 gives it none: a client that keeps the connection open waits "
           "for ever", "envelope.http-framing"),

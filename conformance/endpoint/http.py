@@ -141,7 +141,8 @@ class Handler(WSGIRequestHandler):
         end = buffered.find(b"\r\n\r\n")
         if end > 0 and buffered.count(b"\n", 0, end) == buffered.count(b"\r", 0, end) \
                 == buffered.count(b"\r\n", 0, end) < MAX_HEADERS:   # CRLF line ends only
-            return Headers(self.rfile.read(end + 4)[:end].decode("iso-8859-1").split("\r\n"))
+            return Headers(self.rfile.read(end + 4)[:end].decode("iso-8859-1").split("\r\n"),
+                           self._fault("header-lines-lenient"))
         lines: list[str] = []
         while True:
             raw = self.rfile.readline(MAX_LINE + 1)
@@ -154,7 +155,7 @@ class Handler(WSGIRequestHandler):
             if len(lines) > MAX_HEADERS:
                 self.send_error(431, "Too many headers")
                 return None
-        return Headers(lines)
+        return Headers(lines, self._fault("header-lines-lenient"))
 
     def make_environ(self) -> dict[str, Any]:
         """The WSGI environ (PEP 3333: the wire's bytes as latin-1 strings); RAW_URI as sent.
@@ -440,7 +441,7 @@ class Headers:
     field before it; a line that is no ``name: value`` ends the fields (the e-mail parser's rule).
     """
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], lenient: bool = False) -> None:
         fields: list[tuple[str, str]] = []
         for line in lines:
             if line[:1] in (" ", "\t"):
@@ -449,7 +450,10 @@ class Headers:
                 continue
             name, colon, value = line.partition(":")
             if not colon or not _HEADER_NAME.fullmatch(name):
-                break
+                if not lenient:
+                    break
+                if not colon or not _HEADER_NAME.fullmatch(name := name.rstrip(" \t")):
+                    continue   # the fault header-lines-lenient: the line skipped, the fields read on
             fields.append((name, value.strip(" \t")))
         self._fields = fields
         self._first: dict[str, str] = {}

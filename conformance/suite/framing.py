@@ -90,6 +90,7 @@ class Defect:
     repeat: tuple[str, ...] = ()  # REPEATED_HEADER sent once per value, signed as the values joined by ','
     method: str | None = None    # the method on the request line, and signed (None: the case's)
     lead: str = ""               # what comes before the request line (empty lines)
+    first_line: str = ""         # a header line written as is, first after the request line
 
 
 def _chunked(body: bytes, last: bool = True) -> bytes:
@@ -186,6 +187,13 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("empty-lines-first", "a valid request after two empty lines (RFC 9112 > 2.2: a server "
            "should ignore at least one): served, or refused", FRAMING_RULE, SUCCESS_OR_4XX,
            lambda b: Framed(V11, _length(len(b)), b, b), lead="\r\n\r\n", point="framing-open"),
+    # -- the header section's grammar (RFC 9112 > 5: field-name ":" OWS field-value OWS) --------
+    Defect("header-line-no-colon", "a header line that is a bare token (X-Sgw-Probe, no colon) before "
+           "the others", FRAMING_RULE, ANY_4XX, lambda b: Framed(V11, _length(len(b)), b, b),
+           first_line="X-Sgw-Probe"),
+    Defect("header-name-space", "whitespace between a header's name and its colon (X-Sgw-Probe : 1) "
+           "before the others: RFC 9112 > 5.1 has it refused with 400", FRAMING_RULE, ANY_4XX,
+           lambda b: Framed(V11, _length(len(b)), b, b), first_line="X-Sgw-Probe : 1"),
     # -- sizes RFC 9112 leaves to the server (a line, the header section): read, or refused ----
     Defect("target-long", f"a valid request whose target is {LONG:,} characters long (a query signed as "
            "sent): served, or refused with a 4xx (414)", FRAMING_RULE, SUCCESS_OR_4XX,
@@ -235,7 +243,7 @@ def build(defect: Defect, method: str, path: str, fields: FIELDS, body: bytes, t
         fields = tuple(pair for name, value in fields for pair in (
             [(name, v) for v in defect.repeat] if name == REPEATED_HEADER else [(name, value)]))
     return RawRequest(f"{method} {path} {framed.version}", fields, framed.payload,
-                      half_closed=defect.half_close and not tls, lead=defect.lead)
+                      half_closed=defect.half_close and not tls, lead=defect.lead, first=defect.first_line)
 
 
 def resigned(defect: Defect, headers: dict[str, str], own: Callable[..., dict[str, str]], method: str,

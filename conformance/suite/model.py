@@ -100,6 +100,7 @@ class RawRequest:
     payload: bytes
     half_closed: bool = False                   # the client shut its sending side after it
     lead: str = ""                              # written before the request line (empty lines)
+    first: str = ""                             # a line as is, right after the request line
 
     @property
     def version(self) -> str:
@@ -114,7 +115,8 @@ class RawRequest:
 
     def wire(self) -> bytes:
         head = "".join(f"{name}: {value}\r\n" for name, value in self.fields)
-        return f"{self.lead}{self.line}\r\n{head}\r\n".encode("latin-1") + self.payload
+        first = f"{self.first}\r\n" if self.first else ""
+        return f"{self.lead}{self.line}\r\n{first}{head}\r\n".encode("latin-1") + self.payload
 
 
 @dataclass

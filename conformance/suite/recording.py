@@ -87,6 +87,8 @@ def _request(request: SentRequest) -> dict[str, Any]:
         entry["_halfClosed"] = raw.half_closed
         if raw.lead:
             entry["_lead"] = raw.lead
+        if raw.first:
+            entry["_firstLine"] = raw.first
     if request.body:
         # postData has no encoding field: a body that is not UTF-8 is exact in _sgw.case only.
         entry["postData"] = {"mimeType": content_type, "text": request.body.decode("utf-8", "replace")}
@@ -220,7 +222,8 @@ def recorded_of(entry: Any) -> Recorded:
         fields = tuple((str(h["name"]), str(h["value"])) for h in req["headers"])
         version = req.get("httpVersion", REQUEST_HTTP_VERSION)
         line = f"{sent.method} {urlsplit(sent.url).path or '/'} {version}"
-        sent.raw = RawRequest(line, fields, body, bool(req.get("_halfClosed")), str(req.get("_lead", "")))
+        sent.raw = RawRequest(line, fields, body, bool(req.get("_halfClosed")), str(req.get("_lead", "")),
+                              str(req.get("_firstLine", "")))
     resp = entry["response"]
     response = None
     if int(resp["status"]) > 0:
