@@ -170,8 +170,9 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
      f"{SMITHY} > X-Amz-Target; {OBSERVED}; {USER_GUIDE} (InvalidAction)", "MUST", TARGET_UNKNOWN,
      "target-errors"),
     ("envelope.method",
-     "A request with a method other than POST gets a 4xx answer, never a success.",
-     f"{SMITHY} > requests are POST /; {OBSERVED} (404 seen)", "MUST", ANY_4XX, None),
+     "A request with a method other than POST (post too: a method is case-sensitive) gets a 4xx answer, "
+     "never a success.",
+     f"{SMITHY} > requests are POST /; {OBSERVED} (404 seen); RFC 9110 > 9.1", "MUST", ANY_4XX, None),
     ("envelope.content-type",
      "A request with a Content-Type other than application/x-amz-json-1.1 is refused (AWS: 404 "
      "<UnknownOperationException/>) or served.",
@@ -210,11 +211,14 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
     ("envelope.http-framing",
      "A request that is not well-formed HTTP/1.1 (a body without a length, a Content-Length too long, too "
      "short, not a decimal count, negative or given twice, a chunked body with a bad chunk size, without its "
-     "last chunk or with a chunk longer than its size, HTTP/2.0 or HTTP/3.0 on the request line) gets a 4xx "
-     "(or 505 for the version) or a closed connection: never another 5xx, never a success for a body it did "
-     "not get whole, never a wait once the client has closed its side. Both Content-Length and "
-     "Transfer-Encoding: read as chunked, or refused.",
-     f"RFC 9112 > 2.3, 6.1, 6.3, 7.1, 8; RFC 9110 > 15.6.6; {NOTES} > The request", "MUST", ANY_4XX, None),
+     "last chunk or with a chunk longer than its size, HTTP/2.0 or HTTP/3.0 on the request line, a request "
+     "line without its version or with a lower-case one, a header line without a colon or with space before "
+     "it) gets a 4xx (or 505 for the version) or a closed connection: never another 5xx, never a success for "
+     "a body it did not get whole, never a wait once the client has closed its side or for a body without a "
+     "length. Both Content-Length and Transfer-Encoding: read as chunked, or refused; a line or header "
+     "section beyond the server's limits: served, or a 4xx.",
+     f"RFC 9112 > 2.2, 2.3, 3, 5, 5.1, 6.1, 6.3, 7.1, 8; RFC 9110 > 15.6.6; {NOTES} > The request", "MUST",
+     ANY_4XX, None),
     ("envelope.no-5xx",
      "No client input, however malformed, gets a 5xx answer.",
      f"{REF} > Errors (every error is HTTP 400); {SMITHY} > client errors are 4xx", "MUST", (), None),
@@ -318,9 +322,11 @@ RULE_ROWS: list[tuple[str, str, str, str, tuple[Outcome, ...], str | None]] = [
     ("accept.canonical-headers",
      "A correctly signed request is verified over its headers as they arrived, and served: the Host exactly "
      "as sent (another name or address of a loopback server, with or without the port), header names in any "
-     "case (X-AMZ-DATE, host, CONTENT-TYPE), SignedHeaders in lower case.",
+     "case (X-AMZ-DATE, host, CONTENT-TYPE), SignedHeaders in lower case, a signed header in several lines "
+     "as its values joined by commas in order.",
      f"{SIGV4} > canonical headers (names lower-cased, the Host as received); aws4_testsuite "
-     f"(post-header-key-case); {NOTES} > SigV4; RFC 9110 > 5.1 (field names are case-insensitive)", "MUST",
+     f"(post-header-key-case, get-header-value-order); {NOTES} > SigV4, The request; RFC 9110 > 5.1 (field "
+     "names are case-insensitive), 5.3 (field lines combined)", "MUST",
      SUCCESS, None),
     ("accept.unicode", "Non-ASCII and astral descriptions and Unicode tag keys and values (letters, spaces, "
      "numbers of any script) are accepted; lengths count characters, not bytes.",
