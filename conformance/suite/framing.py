@@ -193,7 +193,7 @@ DEFECTS: tuple[Defect, ...] = (
            first_line="X-Sgw-Probe"),
     Defect("header-name-space", "whitespace between a header's name and its colon (X-Sgw-Probe : 1) "
            "before the others: RFC 9112 > 5.1 has it refused with 400", FRAMING_RULE, ANY_4XX,
-           lambda b: Framed(V11, _length(len(b)), b, b), first_line="X-Sgw-Probe : 1"),
+           lambda b: Framed(V11, _length(len(b)), b, b), first_line="X-Sgw-Probe : 1", in_quick=True),
     # -- sizes RFC 9112 leaves to the server (a line, the header section): read, or refused ----
     Defect("target-long", f"a valid request whose target is {LONG:,} characters long (a query signed as "
            "sent): served, or refused with a 4xx (414)", FRAMING_RULE, SUCCESS_OR_4XX,
