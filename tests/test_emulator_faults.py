@@ -323,6 +323,8 @@ PROBES: dict[str, Probe] = {
         lambda a: a[0].startswith(b"HTTP/1.1 400 ") and b"InvalidSignature" in a[0]),
     "header-lines-lenient": Probe(lambda ep, post: [framed_answer(ep, "header-name-space")],
                                   lambda a: a[0].startswith(b"HTTP/1.1 200 ")),
+    "oversized-500": Probe(lambda ep, post: [framed_answer(ep, "headers-many")],
+                           lambda a: a[0].startswith(b"HTTP/1.1 500 ")),
     "no-length-read-to-close": Probe(lambda ep, post: [framed_answer(ep, "no-length-open")],
                                      lambda a: a[0] == TIMED_OUT),
     "http-refusals-422": Probe(lambda ep, post: [framed_answer(ep, "version-2")],

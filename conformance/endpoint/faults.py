@@ -268,6 +268,8 @@ _ALL: tuple[Fault, ...] = (
     Fault("no-length-read-to-close", "reads a body without Content-Length or chunks until the client "
           "closes its side, where RFC 9112 gives it none: a client that keeps the connection open waits "
           "for ever", "envelope.http-framing"),
+    Fault("oversized-500", "a request line or header section over its limits answered 500 "
+          "InternalFailure instead of 414 or 431", "envelope.http-framing"),
     Fault("http-version-unchecked", "serves a request line of HTTP/2.0 or HTTP/3.0 as if it said HTTP/1.1",
           "envelope.http-framing"),
     Fault("expect-continue-500", "a request carrying Expect: 100-continue answered 500 InternalFailure "

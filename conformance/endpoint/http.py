@@ -55,6 +55,7 @@ class Handler(WSGIRequestHandler):
 
     protocol_version = "HTTP/1.1"
     timeout = None      # the idle timeout is the kernel's (SO_RCVTIMEO), not Python's: see setup
+    max_line, max_headers = 65536, 100    # http.client's limits (the variant large-header-section: more)
     server: Server
 
     def setup(self) -> None:
@@ -72,6 +73,8 @@ class Handler(WSGIRequestHandler):
         self.variants = self.server.application.variants
         if self.variants("http-1.0"):
             self.protocol_version = "HTTP/1.0"   # one request per connection, closed after the answer
+        if self.variants("large-header-section"):
+            self.max_line, self.max_headers = LARGE_LINE, LARGE_HEADERS
         self.server.opened(self.connection)
 
     def finish(self) -> None:
@@ -93,7 +96,9 @@ class Handler(WSGIRequestHandler):
         self.started = time.perf_counter()
         line: bytes = getattr(self, "raw_requestline", b"")
         if line in (b"\r\n", b"\n"):   # one empty line before a request is allowed
-            line = self.raw_requestline = self.rfile.readline(MAX_LINE + 1)
+            line = self.raw_requestline = self.rfile.readline(self.max_line + 1)
+            if self.variants("empty-lines-skipped"):
+                line = self.raw_requestline = self._after_empty_lines(line)
         self.command, self.request_version = None, self.default_request_version  # type: ignore[assignment]
         self.close_connection = True
         self.requestline = requestline = str(line, "iso-8859-1").rstrip("\r\n")
@@ -138,25 +143,31 @@ class Handler(WSGIRequestHandler):
 
         When the whole block is already buffered (the usual case) it is taken in one read and
         split, rather than read line by line; the limits are the same either way."""
-        buffered = self.rfile.peek(MAX_LINE)   # type: ignore[attr-defined]
+        buffered = self.rfile.peek(self.max_line)   # type: ignore[attr-defined]
         end = buffered.find(b"\r\n\r\n")
         if end > 0 and buffered.count(b"\n", 0, end) == buffered.count(b"\r", 0, end) \
-                == buffered.count(b"\r\n", 0, end) < MAX_HEADERS:   # CRLF line ends only
+                == buffered.count(b"\r\n", 0, end) < self.max_headers:   # CRLF line ends only
             return Headers(self.rfile.read(end + 4)[:end].decode("iso-8859-1").split("\r\n"),
                            self._fault("header-lines-lenient"))
         lines: list[str] = []
         while True:
-            raw = self.rfile.readline(MAX_LINE + 1)
-            if len(raw) > MAX_LINE:
+            raw = self.rfile.readline(self.max_line + 1)
+            if len(raw) > self.max_line:
                 self.send_error(431, "Line too long")
                 return None
             if raw in (b"\r\n", b"\n", b""):
                 break
             lines.append(raw.decode("iso-8859-1").rstrip("\r\n"))
-            if len(lines) > MAX_HEADERS:
+            if len(lines) > self.max_headers:
                 self.send_error(431, "Too many headers")
                 return None
         return Headers(lines, self._fault("header-lines-lenient"))
+
+    def _after_empty_lines(self, line: bytes) -> bytes:
+        """The variant empty-lines-skipped: every empty line before the request line skipped."""
+        while line in (b"\r\n", b"\n"):
+            line = self.rfile.readline(self.max_line + 1)
+        return line
 
     def make_environ(self) -> dict[str, Any]:
         """The WSGI environ (PEP 3333: the wire's bytes as latin-1 strings); RAW_URI as sent.
@@ -252,8 +263,8 @@ class Handler(WSGIRequestHandler):
         """http.server's loop step, without its method lookup (werkzeug answers every method with
         run_wsgi) and its flush (every answer is written whole)."""
         try:
-            self.raw_requestline = self.rfile.readline(MAX_LINE + 1)
-            if len(self.raw_requestline) > MAX_LINE:
+            self.raw_requestline = self.rfile.readline(self.max_line + 1)
+            if len(self.raw_requestline) > self.max_line:
                 self.requestline, self.request_version, self.command = "", "", ""
                 self.send_error(414, "Request line too long")
             elif not self.raw_requestline:
@@ -375,6 +386,10 @@ class Handler(WSGIRequestHandler):
         status = code if 400 <= code < 500 or (code == 505 and self.variants("version-505")) else 400
         if self.request_version == "HTTP/0.9":
             self.request_version = "HTTP/1.0"   # so that a status line and headers are written
+        if self._fault("oversized-500") and code in (414, 431):
+            self.close_connection = True
+            self._send(*self._failure(f"the request is too large: {message}"))
+            return
         kind = HTTP_REFUSALS.get(status, "SerializationException")
         if self._fault("http-refusals-422"):
             status = 422
@@ -400,7 +415,7 @@ class Handler(WSGIRequestHandler):
         logger.debug(message, *args)
 
 
-MAX_LINE, MAX_HEADERS = 65536, 100      # http.client's limits
+LARGE_LINE, LARGE_HEADERS = 1 << 20, 1000   # the variant large-header-section's limits
 # Refusals HTTP gives a status of their own are typed after it; any other malformed request is a
 # SerializationException, which the sources give as a 400 (docs/protocol.md > Errors).
 HTTP_REFUSALS = {414: "URITooLong", 417: "ExpectationFailed", 431: "RequestHeaderFieldsTooLarge",

@@ -170,6 +170,13 @@ _VARIANTS: tuple[Variant, ...] = (
             "RFC 9112 > 8 (a server MAY send an error before closing on an incomplete request), 6.3 (an "
             "invalid length is unrecoverable: the server closes the connection); "
             "docs/protocol.md > The request (a 4xx or a closed connection)"),
+    Variant("large-header-section", "reads request lines and header lines of up to 1 MiB and up to 1,000 "
+            "header fields (where http.client's limits are 64 KiB and 100)",
+            "RFC 9112 > 2.3, 3 (the server chooses its limits; 8,000 octets of request line at least), 5; "
+            "docs/protocol.md > The request"),
+    Variant("empty-lines-skipped", "skips every empty line before a request line (not only one)",
+            "RFC 9112 > 2.2 (a server should ignore at least one empty line); "
+            "docs/protocol.md > The request"),
     Variant("version-505", "HTTP/2.0 and later on the request line answered 505 HTTP Version Not Supported",
             "RFC 9110 > 15.6.6 (505: the major version is not supported); docs/protocol.md > The request"),
     Variant("expect-417", "a request carrying Expect: 100-continue refused with 417 Expectation Failed "
