@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import select
 import socket
+from typing import Any
 
 from conformance.endpoint import ReferenceEndpoint
 from conformance.protocol import sigv4
@@ -68,3 +69,13 @@ def framed_answer(ep: ReferenceEndpoint, name: str) -> bytes:
             return first + _to_end(sock)
         except TimeoutError:
             return TIMED_OUT
+
+
+def framed(name: str) -> Any:
+    """A probe's sender: the defect ``name`` written by hand (:func:`framed_answer`)."""
+    return lambda ep, post: [framed_answer(ep, name)]
+
+
+def status_line(code: int) -> Any:
+    """A probe's test: the answer's status line says ``code``."""
+    return lambda answers: answers[0].startswith(b"HTTP/1.1 %d " % code)

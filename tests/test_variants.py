@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 import requests
-from framing_wire import framed_answer
+from framing_wire import framed, status_line
 
 from conformance.cli import main as cli
 from conformance.cli import replay
@@ -203,15 +203,11 @@ PROBES: dict[str, Probe] = {
                         and a[-1].json()["message"] == "Rate exceeded"),
     "throttling-429": Probe(times(25), lambda a: typed("TooManyRequestsException", 429)(a[-1:])),
     "service-unavailable": Probe(times(25), lambda a: typed("ServiceUnavailable", 503)(a[-1:])),
-    "framing-close": Probe(lambda ep, post: [framed_answer(ep, "length-over")], lambda a: a[0] == b""),
-    "large-header-section": Probe(lambda ep, post: [framed_answer(ep, "headers-many")],
-                                  lambda a: a[0].startswith(b"HTTP/1.1 200 ")),
-    "empty-lines-skipped": Probe(lambda ep, post: [framed_answer(ep, "empty-lines-first")],
-                                 lambda a: a[0].startswith(b"HTTP/1.1 200 ")),
-    "version-505": Probe(lambda ep, post: [framed_answer(ep, "version-2")],
-                         lambda a: a[0].startswith(b"HTTP/1.1 505 ")),
-    "expect-417": Probe(lambda ep, post: [framed_answer(ep, "expect-continue")],
-                        lambda a: a[0].startswith(b"HTTP/1.1 417 ")),
+    "framing-close": Probe(framed("length-over"), lambda a: a[0] == b""),
+    "large-header-section": Probe(framed("headers-many"), status_line(200)),
+    "empty-lines-skipped": Probe(framed("empty-lines-first"), status_line(200)),
+    "version-505": Probe(framed("version-2"), status_line(505)),
+    "expect-417": Probe(framed("expect-continue"), status_line(417)),
     "keep-alive-race": Probe(twice_on_one_connection, lambda a: isinstance(a[0], requests.Response)
                              and isinstance(a[1], requests.ConnectionError)),
 }
