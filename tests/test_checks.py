@@ -409,9 +409,10 @@ def test_the_statuses_each_error_type_may_carry_come_from_every_rule_of_the_rule
     assert table["UnknownOperationException"] == {400, 404}
     case = case_for("envelope.http-framing")
     for ok in (exchange(case, 403, error_body("InvalidSignatureException")),
-               exchange(case, 431, error_body("RequestHeaderFieldsTooLarge")),   # a type no source names
                exchange(case, 400, error_body("SerializationException"))):
-        assert judge(ok).status("response.error-status") in ("pass", "untested")
+        assert judge(ok).status("response.error-status") == "pass"
+    unnamed = exchange(case, 431, error_body("RequestHeaderFieldsTooLarge"))   # a type no source names
+    assert judge(unnamed).status("response.error-status") == "untested"
 
 
 @pytest.mark.parametrize("value", ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
