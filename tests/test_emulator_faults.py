@@ -321,6 +321,7 @@ PROBES: dict[str, Probe] = {
     "header-lines-lenient": Probe(framed("header-name-space"), status_line(200)),
     "oversized-500": Probe(framed("headers-many"), status_line(500)),
     "no-length-read-to-close": Probe(framed("no-length-open"), lambda a: a[0] == TIMED_OUT),
+    "request-line-lenient": Probe(framed("request-line-no-version"), status_line(200)),
     "http-refusals-422": Probe(framed("version-2"), status_line(422)),
     "date-header-iso": Probe(create(), lambda a: not a[0].headers["Date"].endswith(" GMT")),
     "astral-connection-drop": Probe(unanswered(create(SnapshotDescription="snapshot \U0001F600")),

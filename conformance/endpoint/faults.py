@@ -270,6 +270,8 @@ _ALL: tuple[Fault, ...] = (
           "for ever", "envelope.http-framing"),
     Fault("oversized-500", "a request line or header section over its limits answered 500 "
           "InternalFailure instead of 414 or 431", "envelope.http-framing"),
+    Fault("request-line-lenient", "reads a request line without its version (POST /), or with the "
+          "version in lower case (http/1.1), as HTTP/1.1 and serves it", "envelope.http-framing"),
     Fault("http-version-unchecked", "serves a request line of HTTP/2.0 or HTTP/3.0 as if it said HTTP/1.1",
           "envelope.http-framing"),
     Fault("expect-continue-500", "a request carrying Expect: 100-continue answered 500 InternalFailure "

@@ -103,6 +103,8 @@ class Handler(WSGIRequestHandler):
         self.close_connection = True
         self.requestline = requestline = str(line, "iso-8859-1").rstrip("\r\n")
         words = requestline.split()
+        if self._fault("request-line-lenient"):   # a version left out or in lower case: read as HTTP/1.1
+            words = [*words[:2], words[2].upper() if len(words) > 2 else "HTTP/1.1", *words[3:]]
         if not words:
             self.requestline, self.request_version = "", "HTTP/1.1"
             self.send_error(400, "Empty request line")

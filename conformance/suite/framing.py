@@ -177,7 +177,7 @@ DEFECTS: tuple[Defect, ...] = (
            may_close=False, in_quick=True, repeat=REPEATED_VALUES),
     # -- the request line's grammar (RFC 9112 > 2.2, 3: method SP request-target SP HTTP-version) --
     Defect("request-line-no-version", "a request line without its version (POST /)", FRAMING_RULE,
-           ANY_4XX, lambda b: Framed("", _length(len(b)), b, b)),
+           ANY_4XX, lambda b: Framed("", _length(len(b)), b, b), in_quick=True),
     Defect("request-line-0.9", "a request line in HTTP/0.9's form (GET /), no version", FRAMING_RULE,
            ANY_4XX, lambda b: Framed("", _length(len(b)), b, b), method="GET"),
     Defect("version-lower-case", "the version written http/1.1 (the name HTTP is case-sensitive)",
