@@ -176,7 +176,7 @@ def test_a_wrong_secret_is_still_exit_2_with_its_hint_when_every_layout_is_refus
 
 def test_each_layout_probe_is_the_auth_probes_json_value_in_other_bytes_that_validation_refuses() -> None:
     probe = preflight.auth_probe(None, "us-east-2")
-    layouts = preflight.layout_probes(probe)
+    layouts = [case for _name, case in preflight.layout_probes(probe)]
     assert len(layouts) == len(preflight.LAYOUTS) and 1 <= len(layouts) <= 2
     bodies = {case.raw_body for case in layouts}
     assert len(bodies) == len(layouts) and envelope.serialise(probe.params) not in bodies

@@ -226,11 +226,11 @@ class Session:
         control = refused if refused.case == probe else self._probe(probe)
         if control is None or not preflight.signature_refused(control):
             return False
-        for case in preflight.layout_probes(probe):
+        for layout, case in preflight.layout_probes(probe):
             accepted = self._probe(case)
             if accepted is not None and preflight.past_authentication(accepted):
-                self.board.add_failure(preflight.layout_failure(control, accepted))
-                self.diagnosis = self.diagnosis or preflight.layout_diagnosis(control, accepted)
+                self.board.add_failure(preflight.layout_failure(control, accepted, layout))
+                self.diagnosis = self.diagnosis or preflight.layout_diagnosis(control, accepted, layout)
                 return True
         return False
 

@@ -102,17 +102,12 @@ def volume_probe(cases: list[Case]) -> Case | None:
     return next((case for case in cases if is_valid_case(case)), None)
 
 
-def layout_probes(probe: Case) -> list[Case]:
-    """``probe``'s JSON value in each of :data:`LAYOUTS`, sent as those bytes (and signed over them)."""
-    return [replace(probe, signature=f"{probe.signature}/layout-{i}", id=f"{probe.id}-layout-{i}",
-                    raw_body=write(probe.params).encode("utf-8"))
-            for i, (_name, write) in enumerate(LAYOUTS, 1)]
-
-
-def layout_name(case: Case) -> str:
-    """The :data:`LAYOUTS` row a layout probe was written with ("compact" for the suite's own)."""
-    index = case.id.rpartition("-layout-")[2]
-    return LAYOUTS[int(index) - 1][0] if index.isdigit() else COMPACT_LAYOUT
+def layout_probes(probe: Case) -> list[tuple[str, Case]]:
+    """``probe``'s JSON value in each of :data:`LAYOUTS`, sent as those bytes (and signed over them),
+    each with its layout's name."""
+    return [(name, replace(probe, signature=f"{probe.signature}/layout-{i}", id=f"{probe.id}-layout-{i}",
+                           raw_body=write(probe.params).encode("utf-8")))
+            for i, (name, write) in enumerate(LAYOUTS, 1)]
 
 
 # --- reading an answer --------------------------------------------------------------------------
@@ -234,27 +229,28 @@ def past_authentication(exchange: Exchange) -> bool:
             and answer.error_type not in THROTTLING_TYPES)
 
 
-def _evidence(exchange: Exchange) -> dict[str, str]:
-    return {"case_id": exchange.case.id, "layout": layout_name(exchange.case),
+def _evidence(exchange: Exchange, layout: str) -> dict[str, str]:
+    return {"case_id": exchange.case.id, "layout": layout,
             "body": exchange.request.body.decode("utf-8", "replace"),
             "answer": read_answer(exchange).describe()}
 
 
-def layout_failure(refused: Exchange, accepted: Exchange) -> Failure:
-    """The payload-hash failure: ``refused`` and ``accepted`` carry one JSON value, each correctly
-    signed over its own bytes; only the layout differs, and only one got past authentication."""
+def layout_failure(refused: Exchange, accepted: Exchange, layout: str) -> Failure:
+    """The payload-hash failure: ``refused`` (the compact probe) and ``accepted`` (written in
+    ``layout``) carry one JSON value, each correctly signed over its own bytes; only the layout
+    differs, and only one got past authentication."""
     reason = (f"a correctly signed request was refused ({read_answer(refused).describe()}) while the same "
-              f"JSON value written in {layout_name(accepted.case)} ({accepted.case.id}), signed over its "
+              f"JSON value written in {layout} ({accepted.case.id}), signed over its "
               f"own bytes, got past authentication ({read_answer(accepted).describe()}): the payload hash "
               "is not computed over the body as sent")
     evidence = replace(refused, case=replace(refused.case, rule_id=PAYLOAD_HASH_RULE))   # replayed there
     return Failure(PAYLOAD_HASH_RULE, refused.case.id, reason, evidence,
-                   {"refused": _evidence(refused), "accepted": _evidence(accepted)})
+                   {"refused": _evidence(refused, COMPACT_LAYOUT), "accepted": _evidence(accepted, layout)})
 
 
-def layout_diagnosis(refused: Exchange, accepted: Exchange) -> str:
+def layout_diagnosis(refused: Exchange, accepted: Exchange, layout: str) -> str:
     """The line shown first: the endpoint, not the run's credentials, is at fault."""
     return (f"the endpoint's signature check depends on how the JSON body is laid out: a correctly signed "
             f"probe written compact got {read_answer(refused).describe()}, the same value written in "
-            f"{layout_name(accepted.case)} got {read_answer(accepted).describe()}; the credentials are "
+            f"{layout} got {read_answer(accepted).describe()}; the credentials are "
             f"not at fault ({PAYLOAD_HASH_RULE}: the payload hash is over the body as sent)")
