@@ -105,8 +105,8 @@ _CHUNKED: FIELDS = (("Transfer-Encoding", "chunked"),)
 # aws4_testsuite get-header-value-order: a header given in several field lines is signed as its
 # values in the order received, joined by commas (RFC 9110 > 5.3 makes the two forms one field).
 REPEATED_HEADER = "X-Sgw-Probe"
-LONG, MANY = 70_000, 120    # past the 64 KiB line and the 100 fields many servers read (http.client's)
 REPEATED_VALUES = ("value4", "value1", "value3", "value2")
+LONG, MANY = 70_000, 120    # past the 64 KiB line and the 100 fields many servers read (http.client's)
 V11 = "HTTP/1.1"
 
 DEFECTS: tuple[Defect, ...] = (

@@ -12,7 +12,8 @@ exactly, raw bytes included).  ``sgw-conformance compare FILE`` reads it back wi
 An exchange that got no answer is recorded with ``response.status`` 0, as browsers record a
 request that failed, and the transport's error in ``response._error``.  A framing case (a request
 written byte for byte: :mod:`conformance.suite.framing`) is recorded with its own ``httpVersion``,
-every header field as written (a repeated Content-Length too) and ``request._halfClosed``.
+every header field as written (a repeated Content-Length too), ``request._requestLine`` (the target
+and version as sent), ``request._halfClosed`` and any ``_lead``/``_firstLine``.
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ def _request(request: SentRequest) -> dict[str, Any]:
     if raw is not None:   # a framing case: every field as written (a repeated one too), in order
         entry["headers"] = [{"name": name, "value": value} for name, value in raw.fields]
         entry["_halfClosed"] = raw.half_closed
+        entry["_requestLine"] = raw.line   # the target as sent (a query, /./, an absolute form) and the version
         if raw.lead:
             entry["_lead"] = raw.lead
         if raw.first:
@@ -221,7 +223,7 @@ def recorded_of(entry: Any) -> Recorded:
     if case.framing is not None:
         fields = tuple((str(h["name"]), str(h["value"])) for h in req["headers"])
         version = req.get("httpVersion", REQUEST_HTTP_VERSION)
-        line = f"{sent.method} {urlsplit(sent.url).path or '/'} {version}"
+        line = str(req.get("_requestLine") or f"{sent.method} {urlsplit(sent.url).path or '/'} {version}")
         sent.raw = RawRequest(line, fields, body, bool(req.get("_halfClosed")), str(req.get("_lead", "")),
                               str(req.get("_firstLine", "")))
     resp = entry["response"]
