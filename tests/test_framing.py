@@ -293,7 +293,8 @@ def test_505_is_no_failure_where_the_case_allows_it_and_a_5xx_everywhere_else() 
 # --- the recording ---------------------------------------------------------------------------------
 def test_a_framing_exchange_round_trips_through_the_har_recording_with_its_version_and_repeated_fields(
         reference_endpoint: ReferenceEndpoint) -> None:
-    for name in ("length-twice", "version-2", "target-query-unsorted", "empty-lines-first", "header-name-space"):
+    for name in ("length-twice", "version-2", "target-query-unsorted", "empty-lines-first",
+                 "header-name-space"):
         case = replace(CASES[name], id=f"c-{name}",
                        params=dict(CASES[name].params, VolumeARN=reference_endpoint.volume_arn))
         with Transport(reference_endpoint.url, reference_endpoint.region, reference_endpoint.credentials,

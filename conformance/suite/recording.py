@@ -86,7 +86,7 @@ def _request(request: SentRequest) -> dict[str, Any]:
     if raw is not None:   # a framing case: every field as written (a repeated one too), in order
         entry["headers"] = [{"name": name, "value": value} for name, value in raw.fields]
         entry["_halfClosed"] = raw.half_closed
-        entry["_requestLine"] = raw.line   # the target as sent (a query, /./, an absolute form) and the version
+        entry["_requestLine"] = raw.line   # the target as sent (a query, /./, absolute) and the version
         if raw.lead:
             entry["_lead"] = raw.lead
         if raw.first:
