@@ -290,9 +290,6 @@ class Handler(WSGIRequestHandler):
             return
         self.environ = environ = self.make_environ()
         watched = self._watch_body(environ) if self.variants or self.server.application.faults else None
-        if watched is not None and watched.broken and self.variants("framing-close"):
-            self.close_connection = True   # unanswered, as below
-            return
         status, headers, body = self._call_application(environ)
         if watched is not None and watched.broken:
             if self.variants("framing-close"):
